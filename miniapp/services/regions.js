@@ -1,0 +1,12 @@
+// Administrative divisions (12-digit codes; 衢州市 is 330800000000).
+const { request } = require('../utils/request');
+
+/** GET /regions?parent=…: the children of a region; without parent, the top level the server offers. */
+function listRegions(parent) {
+  const data = parent ? { parent } : {};
+  return request({ url: '/regions', data });
+}
+
+module.exports = {
+  listRegions,
+};

@@ -1,0 +1,40 @@
+"""The logged-in user's own profile."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from server.api import Blueprint
+from server.api.security import after_commit, cipher, current_principal
+from server.extensions import db, limiter, redis_client
+from server.schemas.common import ErrorSchema
+from server.schemas.users import UserSchema, UserUpdateSchema
+from server.services import users as users_service
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="My profile")
+
+
+def _write_limit() -> str:
+    return current_app.config["RATE_LIMIT_WRITE"]
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, UserSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+def get_me():
+    """My profile, with my ID and phone numbers masked."""
+    return g.profile
+
+
+@blp.route("/me", methods=["PATCH"])
+@limiter.limit(_write_limit)
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(409, schema=ErrorSchema, description="ID or phone number belongs to another")
+def update_me(body):
+    """Set my real name, ID number, mobile number or region."""
+    principal = current_principal()
+    user = users_service.update_profile(db.session, user_id=principal.id, cipher=cipher(), **body)
+    after_commit(lambda: users_service.invalidate_cache(redis_client.client, user_id=user.id))
+    return users_service.profile(user, cipher=cipher())

@@ -1,0 +1,138 @@
+"""Configuration, read once from the environment.
+
+Every setting has a documented default (README.md lists them). `APP_ENV` picks the class:
+development (the default), testing or production. Production refuses to start on the
+development defaults (see `ProductionConfig.check`).
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me-in-production"  # noqa: S105 - refused in production
+# 32 zero bytes, base64: a development key only, refused in production.
+DEFAULT_DATA_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_ENV = "development"
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    DATA_KEY = _env("DATA_KEY", DEFAULT_DATA_KEY)
+    DATABASE_URL = _env("DATABASE_URL", "sqlite:///var/minzheng.sqlite3")
+    REDIS_URL = _env("REDIS_URL", "memory://")
+    # Requests bodies above this size answer 413.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+
+    ACCESS_TOKEN_SECONDS = _env_int("ACCESS_TOKEN_SECONDS", 2 * 3600)
+    REFRESH_TOKEN_SECONDS = _env_int("REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)
+    # How long a user's profile may be served from the Redis cache before it is read again.
+    USER_CACHE_SECONDS = _env_int("USER_CACHE_SECONDS", 600)
+    DEV_LOGIN_ENABLED = _env_bool("DEV_LOGIN_ENABLED", True)
+
+    WECHAT_API_BASE = _env("WECHAT_API_BASE", "https://api.weixin.qq.com")
+    WECHAT_APP_ID = _env("WECHAT_APP_ID", "")
+    WECHAT_APP_SECRET = _env("WECHAT_APP_SECRET", "")
+    WECHAT_TIMEOUT_SECONDS = _env_float("WECHAT_TIMEOUT_SECONDS", 5.0)
+    WECHAT_CONNECT_RETRIES = _env_int("WECHAT_CONNECT_RETRIES", 2)
+
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATE_LIMIT_LOGIN = _env("RATE_LIMIT_LOGIN", "30/minute")
+    RATE_LIMIT_PUBLIC = _env("RATE_LIMIT_PUBLIC", "120/minute")
+    RATE_LIMIT_WRITE = _env("RATE_LIMIT_WRITE", "60/minute")
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "minzheng API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "v1/openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = _env(
+        "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    )
+    API_SPEC_OPTIONS = {
+        "info": {
+            "description": "衢州民政 (minzheng): assistance, nearby help, love time bank, charity.",
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+    def check(self) -> None:
+        """Refuse a configuration that must not run (production only)."""
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    DATABASE_URL = _env("TEST_DATABASE_URL", "sqlite://")
+    REDIS_URL = _env("TEST_REDIS_URL", "memory://")
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    DEV_LOGIN_ENABLED = _env_bool("DEV_LOGIN_ENABLED", False)
+
+    def check(self) -> None:
+        problems = []
+        if self.SECRET_KEY == DEFAULT_SECRET_KEY or len(self.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY is the development default or shorter than 32 characters")
+        if self.DATA_KEY == DEFAULT_DATA_KEY:
+            problems.append("DATA_KEY is the development default")
+        if self.REDIS_URL.startswith("memory://"):
+            problems.append("REDIS_URL is memory:// (in-process Redis)")
+        if self.DATABASE_URL.startswith("sqlite"):
+            problems.append("DATABASE_URL is SQLite")
+        if self.DEV_LOGIN_ENABLED:
+            problems.append("DEV_LOGIN_ENABLED is on")
+        if problems:
+            raise RuntimeError("refusing to start in production: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(overrides: dict | None = None) -> Config:
+    """Build the configuration object for APP_ENV, with overrides applied on top."""
+    overrides = dict(overrides or {})
+    env = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "development")
+    if env not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {sorted(CONFIGS)}, not {env!r}")
+    config = CONFIGS[env]()
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    config.check()
+    return config

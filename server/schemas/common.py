@@ -1,0 +1,19 @@
+"""Schemas shared by every domain."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class ErrorSchema(ma.Schema):
+    """The one error shape (DESIGN.md)."""
+
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status"})
+    status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = ma.fields.String(
+        required=True, metadata={"description": "One sentence for a resident, in Chinese"}
+    )
+    error = ma.fields.String(required=True, metadata={"description": "snake_case reason"})
+    errors = ma.fields.Dict(
+        metadata={"description": "Field errors by location: {json: {field: [reasons]}}"}
+    )

@@ -1,0 +1,70 @@
+"""marshmallow's validation messages in plain Chinese: residents read them.
+
+Applied once at import (server.schemas is imported before any schema is built). Field labels for
+the sentence at the top of a 422 are in `FIELD_LABELS`; each domain adds its own.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+FIELD_MESSAGES = {
+    fields.Field: {
+        "required": "此项必须填写。",
+        "null": "此项不能为空。",
+        "validator_failed": "填写的内容不正确。",
+    },
+    fields.String: {"invalid": "应为文字。", "invalid_utf8": "文字编码不正确。"},
+    fields.Integer: {"invalid": "应为整数。"},
+    fields.Number: {"invalid": "应为数字。", "too_large": "数字太大了。"},
+    fields.Float: {"special": "不能是无穷大或非数字。"},
+    fields.Decimal: {"special": "不能是无穷大或非数字。"},
+    fields.Boolean: {"invalid": "应为是或否。"},
+    fields.DateTime: {"invalid": "日期时间格式不正确。", "invalid_awareness": "日期时间需要带时区。"},
+    fields.Date: {"invalid": "日期格式不正确，应为 YYYY-MM-DD。"},
+    fields.List: {"invalid": "应为列表。"},
+    fields.Dict: {"invalid": "应为对象。"},
+    fields.Nested: {"type": "应为对象。"},
+    fields.UUID: {"invalid_uuid": "编号格式不正确。"},
+    fields.Email: {"invalid": "电子邮箱格式不正确。"},
+    fields.URL: {"invalid": "网址格式不正确。"},
+}
+
+SCHEMA_MESSAGES = {"type": "应为 JSON 对象。", "unknown": "不认识这一项。"}
+
+FIELD_LABELS = {
+    "real_name": "姓名",
+    "id_number": "身份证号码",
+    "phone": "手机号码",
+    "region_code": "所在地区",
+    "code": "微信登录凭证",
+    "openid": "openid",
+    "refresh_token": "登录凭证",
+    "parent": "上级地区",
+    "depth": "层级",
+    "level": "级别",
+}
+
+
+def apply() -> None:
+    for field_class, messages in FIELD_MESSAGES.items():
+        field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+    ma.Schema._default_error_messages = {**ma.Schema._default_error_messages, **SCHEMA_MESSAGES}
+    validate.Length.message_min = "至少 {min} 个字。"
+    validate.Length.message_max = "最多 {max} 个字。"
+    validate.Length.message_all = "应为 {min} 到 {max} 个字。"
+    validate.Length.message_equal = "应为 {equal} 个字。"
+    validate.Range.message_min = "应{min_op} {{min}}。"
+    validate.Range.message_max = "应{max_op} {{max}}。"
+    validate.Range.message_all = "应{min_op} {{min}} 且{max_op} {{max}}。"
+    validate.Range.message_gte = "不小于"
+    validate.Range.message_gt = "大于"
+    validate.Range.message_lte = "不大于"
+    validate.Range.message_lt = "小于"
+    validate.OneOf.default_message = "应为以下之一：{choices}。"
+    validate.Regexp.default_message = "格式不正确。"
+    validate.Equal.default_message = "应等于 {other}。"
+
+
+apply()

@@ -1,0 +1,253 @@
+"""The demo city, 衢州 (Quzhou): regions and one demo user per role. Idempotent.
+
+Region names are real (the six county-level divisions and townships of each); township and
+community codes below county level are demo codes in the statistical format, not the official
+ones. Later domains add their own demo data through `seed_demo`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from server.models.regions import Region
+from server.models.users import User
+from server.services import users as users_service
+from server.services.identity import Cipher
+
+CITY = ("330800", "衢州市")
+
+# county code, county name, [(township name, is_urban, [community names])]
+COUNTIES: list[tuple[str, str, list[tuple[str, bool, list[str]]]]] = [
+    (
+        "330802",
+        "柯城区",
+        [
+            ("府山街道", True, ["坊门街社区", "县学街社区", "天王塔社区"]),
+            ("信安街道", True, ["新安社区", "书院社区", "百家塘社区"]),
+            ("荷花街道", True, ["荷一社区", "荷三社区"]),
+            ("花园街道", True, ["花园社区", "芹江社区"]),
+            ("石梁镇", False, ["石梁村", "坎底村"]),
+            ("九华乡", False, ["妙源村", "上铺村"]),
+        ],
+    ),
+    (
+        "330803",
+        "衢江区",
+        [
+            ("樟潭街道", True, ["樟潭社区", "沙湾社区"]),
+            ("浮石街道", True, ["浮石社区", "东方社区"]),
+            ("廿里镇", False, ["廿里村", "孟姜村"]),
+            ("杜泽镇", False, ["杜泽村", "沐二村"]),
+        ],
+    ),
+    (
+        "330822",
+        "常山县",
+        [
+            ("天马街道", True, ["文峰社区", "东门社区"]),
+            ("紫港街道", True, ["紫港社区", "南门社区"]),
+            ("球川镇", False, ["球川村", "红旗岗村"]),
+        ],
+    ),
+    (
+        "330824",
+        "开化县",
+        [
+            ("芹阳办事处", True, ["城东社区", "城西社区"]),
+            ("华埠镇", False, ["华埠村", "东岸村"]),
+            ("马金镇", False, ["马金村", "霞田村"]),
+        ],
+    ),
+    (
+        "330825",
+        "龙游县",
+        [
+            ("龙洲街道", True, ["太平社区", "荣昌社区"]),
+            ("东华街道", True, ["东华社区", "张王社区"]),
+            ("湖镇镇", False, ["湖镇村", "星火村"]),
+        ],
+    ),
+    (
+        "330881",
+        "江山市",
+        [
+            ("双塔街道", True, ["城北社区", "鹿溪社区"]),
+            ("虎山街道", True, ["虎山社区", "凤林社区"]),
+            ("贺村镇", False, ["贺村村", "淤头村"]),
+        ],
+    ),
+]
+
+# The nested demo workers (DESIGN.md): 坊门街社区 ⊂ 府山街道 ⊂ 柯城区.
+DEMO_COMMUNITY = "330802001001"
+DEMO_TOWNSHIP = "330802001"
+DEMO_COUNTY = "330802"
+
+DEMO_USERS = [
+    # openid, real name, ID number, phone, home region, volunteer, worker level, worker scope, admin
+    (
+        "demo-resident",
+        "王秀英",
+        "330802195001010012",
+        "13857000001",
+        DEMO_COMMUNITY,
+        False,
+        None,
+        None,
+        False,
+    ),
+    (
+        "demo-volunteer",
+        "李晓明",
+        "330802199003150025",
+        "13857000002",
+        DEMO_COMMUNITY,
+        True,
+        None,
+        None,
+        False,
+    ),
+    (
+        "demo-worker-community",
+        "周丽萍",
+        "330802197806120031",
+        "13857000003",
+        DEMO_COMMUNITY,
+        False,
+        "community",
+        DEMO_COMMUNITY,
+        False,
+    ),
+    (
+        "demo-worker-township",
+        "陈建国",
+        "330802198209200046",
+        "13857000004",
+        DEMO_TOWNSHIP,
+        False,
+        "township",
+        DEMO_TOWNSHIP,
+        False,
+    ),
+    (
+        "demo-worker-county",
+        "徐卫东",
+        "330802197101010051",
+        "13857000005",
+        DEMO_COUNTY,
+        False,
+        "county",
+        DEMO_COUNTY,
+        False,
+    ),
+    (
+        "demo-admin",
+        "吴志强",
+        "330802196508080065",
+        "13857000006",
+        "330800",
+        False,
+        None,
+        None,
+        True,
+    ),
+]
+
+
+def region_rows() -> list[dict]:
+    """Every demo region as a row, from the province down."""
+    rows = [
+        {
+            "code": "33",
+            "name": "浙江省",
+            "level": "province",
+            "parent_code": None,
+            "is_urban": True,
+        },
+        {"code": CITY[0], "name": CITY[1], "level": "city", "parent_code": "33", "is_urban": True},
+    ]
+    for county_code, county_name, townships in COUNTIES:
+        rows.append(
+            {
+                "code": county_code,
+                "name": county_name,
+                "level": "county",
+                "parent_code": CITY[0],
+                "is_urban": True,
+            }
+        )
+        for t_index, (township, urban, communities) in enumerate(townships, start=1):
+            township_code = f"{county_code}{t_index:03d}"
+            rows.append(
+                {
+                    "code": township_code,
+                    "name": township,
+                    "level": "township",
+                    "parent_code": county_code,
+                    "is_urban": urban,
+                }
+            )
+            for c_index, community in enumerate(communities, start=1):
+                rows.append(
+                    {
+                        "code": f"{township_code}{c_index:03d}",
+                        "name": community,
+                        "level": "community",
+                        "parent_code": township_code,
+                        "is_urban": urban,
+                    }
+                )
+    return rows
+
+
+def _upsert(session: Session, model, key: str, row: dict) -> None:
+    obj = session.get(model, row[key])
+    if obj is None:
+        session.add(model(**row))
+        return
+    for field, value in row.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+
+
+def seed_regions(session: Session) -> None:
+    for row in region_rows():
+        _upsert(session, Region, "code", row)
+        session.flush()
+
+
+def seed_users(session: Session, *, cipher: Cipher) -> list[User]:
+    users = []
+    for openid, name, id_number, phone, region, volunteer, level, scope, admin in DEMO_USERS:
+        user = users_service.find_or_create(session, openid=openid)
+        wanted_hash = cipher.lookup_hash("id_number", id_number)
+        if (
+            user.real_name != name
+            or user.id_number_hash != wanted_hash
+            or (user.phone_hash != cipher.lookup_hash("phone", phone))
+            or user.region_code != region
+        ):
+            users_service.update_profile(
+                session,
+                user_id=user.id,
+                cipher=cipher,
+                real_name=name,
+                id_number=id_number,
+                phone=phone,
+                region_code=region,
+            )
+        if user.is_volunteer != volunteer:
+            user.is_volunteer = volunteer
+        if level and (user.worker_level, user.worker_region_code) != (level, scope):
+            users_service.grant_worker(session, openid=openid, level=level, region_code=scope)
+        if admin and not user.is_admin:
+            users_service.grant_admin(session, openid=openid)
+        session.flush()
+        users.append(user)
+    return users
+
+
+def seed_demo(session: Session, *, cipher: Cipher) -> None:
+    """Seed the demo city; running it again changes nothing."""
+    seed_regions(session)
+    seed_users(session, cipher=cipher)

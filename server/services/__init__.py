@@ -1,0 +1,1 @@
+"""The rules: module functions taking a Session first and keyword-only arguments."""

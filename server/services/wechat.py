@@ -1,0 +1,121 @@
+"""WeChat's server API, called with `requests` (POLICY.md, "WeChat platform").
+
+Only what the server itself must do: exchange a login code for an openid (jscode2session).
+WeChat's `errcode` answers become domain errors with clear statuses:
+
+| errcode | meaning                    | answer |
+| ------- | -------------------------- | ------ |
+| 40029   | invalid code               | 401 wechat_code_invalid |
+| 40163   | code already used          | 401 wechat_code_used |
+| 45011   | rate limited               | 429 wechat_rate_limited |
+| 40226   | blocked user               | 403 wechat_user_blocked |
+| -1      | WeChat busy                | 503 wechat_busy |
+| other, timeout, no connection, not JSON | | 503 wechat_unavailable |
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from server.errors import DomainError, Forbidden, RateLimited, ServiceUnavailable, Unauthorized
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WeChatSession:
+    openid: str
+    unionid: str | None
+    session_key: str
+
+
+ERRCODE_ERRORS: dict[int, DomainError] = {
+    40029: Unauthorized("微信登录凭证无效，请重新登录。", error="wechat_code_invalid"),
+    40163: Unauthorized("微信登录凭证已使用过，请重新登录。", error="wechat_code_used"),
+    45011: RateLimited(
+        "登录太频繁了，请稍后再试。", error="wechat_rate_limited", headers={"Retry-After": "60"}
+    ),
+    40226: Forbidden("该微信账号已被限制登录，请联系微信客服。", error="wechat_user_blocked"),
+    -1: ServiceUnavailable("微信服务繁忙，请稍后再试。", error="wechat_busy"),
+}
+
+
+def _unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("暂时无法连接微信，请稍后再试。", error="wechat_unavailable")
+
+
+class WeChatClient:
+    """A pooled HTTP client for WeChat's API: a timeout, and a retry on connection errors only."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        app_id: str,
+        app_secret: str,
+        timeout: float = 5.0,
+        connect_retries: int = 2,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.timeout = timeout
+        self.http = requests.Session()
+        # A request that reached WeChat is never repeated (a login code works once);
+        # only a connection that could not be made is tried again.
+        retry = Retry(
+            total=connect_retries,
+            connect=connect_retries,
+            read=0,
+            status=0,
+            other=0,
+            backoff_factor=0.2,
+            allowed_methods=None,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=10)
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
+
+    def _get_json(self, path: str, params: dict) -> dict:
+        try:
+            response = self.http.get(self.base_url + path, params=params, timeout=self.timeout)
+        except requests.RequestException as exc:
+            log.warning("wechat %s failed: %s", path, type(exc).__name__)
+            raise _unavailable() from exc
+        try:
+            body = response.json()
+        except ValueError as exc:
+            log.warning("wechat %s answered HTTP %s, not JSON", path, response.status_code)
+            raise _unavailable() from exc
+        if not isinstance(body, dict):
+            raise _unavailable()
+        return body
+
+    def code2session(self, code: str) -> WeChatSession:
+        """Exchange a `wx.login` code for the user's openid (jscode2session)."""
+        body = self._get_json(
+            "/sns/jscode2session",
+            {
+                "appid": self.app_id,
+                "secret": self.app_secret,
+                "js_code": code,
+                "grant_type": "authorization_code",
+            },
+        )
+        errcode = body.get("errcode", 0)
+        if errcode:
+            log.info("jscode2session errcode %s", errcode)
+            template = ERRCODE_ERRORS.get(errcode)
+            if template is None:
+                raise _unavailable()
+            raise type(template)(template.message, error=template.error, headers=template.headers)
+        if not body.get("openid") or not body.get("session_key"):
+            raise _unavailable()
+        return WeChatSession(
+            openid=body["openid"], unionid=body.get("unionid"), session_key=body["session_key"]
+        )

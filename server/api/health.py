@@ -28,8 +28,7 @@ def readyz():
     """The database and Redis both answer."""
     checks = {}
     try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         current_app.logger.warning("readyz: database failed: %s", exc)

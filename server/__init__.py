@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Order matters: refuse bad bodies, then authenticate (so that per-user rate limits know
     # the user), then the rate limiter's own before_request.
     app.before_request(_refuse_unsupported_media_type)
+    app.before_request(_refuse_control_chars_in_path)
     app.before_request(authenticate_request)
     app.config["RATELIMIT_STORAGE_URI"] = (
         "memory://" if config.REDIS_URL.startswith("memory://") else config.REDIS_URL
@@ -63,6 +64,17 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 BODY_TYPES = ("application/json", "multipart/form-data")
+
+
+def _refuse_control_chars_in_path():
+    """A path parameter with control characters names nothing that exists."""
+    from server.api import CONTROL_CHARS
+    from server.errors import NotFound
+
+    if request.view_args and any(
+        isinstance(v, str) and CONTROL_CHARS.search(v) for v in request.view_args.values()
+    ):
+        raise NotFound()
 
 
 def _refuse_unsupported_media_type():

@@ -95,7 +95,6 @@ class TestingConfig(Config):
     TESTING = True
     DATABASE_URL = _env("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = _env("TEST_REDIS_URL", "memory://")
-    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+import re
+
 import flask_smorest
+import marshmallow as ma
+from webargs.flaskparser import FlaskParser
 
 from server.schemas.common import ErrorSchema
+
+# C0 control characters other than tab, newline and carriage return: never meaningful in input,
+# and PostgreSQL refuses NUL in text.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _fields_with_control_chars(data, prefix: str = "") -> list[str]:
+    found = []
+    if isinstance(data, str):
+        return [prefix] if CONTROL_CHARS.search(data) else []
+    if isinstance(data, dict) or hasattr(data, "items"):
+        multi = hasattr(data, "getlist")
+        for key in data:
+            # A repeated query parameter is one field: report it by its own name.
+            value = " ".join(map(str, data.getlist(key))) if multi else data[key]
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, str) and CONTROL_CHARS.search(key):
+                found.append(name)
+            found.extend(_fields_with_control_chars(value, name))
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            found.extend(_fields_with_control_chars(value, f"{prefix}.{index}"))
+    return found
+
+
+class Parser(FlaskParser):
+    """webargs' parser, refusing control characters in any string of any location."""
+
+    def pre_load(self, location_data, *, schema, req, location):
+        bad = _fields_with_control_chars(location_data)
+        if bad:
+            raise ma.ValidationError({name or "_body": ["不能包含控制字符。"] for name in bad})
+        return location_data
 
 
 class Api(flask_smorest.Api):
@@ -23,6 +60,8 @@ class Blueprint(flask_smorest.Blueprint):
     Unknown fields are refused in bodies (marshmallow's RAISE) and ignored in query strings
     (webargs' EXCLUDE for the query location); both are the libraries' defaults, kept here.
     """
+
+    ARGUMENTS_PARSER = Parser()
 
     def public(self, func):
         func._public = True

@@ -21,7 +21,10 @@ FIELD_MESSAGES = {
     fields.Float: {"special": "不能是无穷大或非数字。"},
     fields.Decimal: {"special": "不能是无穷大或非数字。"},
     fields.Boolean: {"invalid": "应为是或否。"},
-    fields.DateTime: {"invalid": "日期时间格式不正确。", "invalid_awareness": "日期时间需要带时区。"},
+    fields.DateTime: {
+        "invalid": "日期时间格式不正确。",
+        "invalid_awareness": "日期时间需要带时区。",
+    },
     fields.Date: {"invalid": "日期格式不正确，应为 YYYY-MM-DD。"},
     fields.List: {"invalid": "应为列表。"},
     fields.Dict: {"invalid": "应为对象。"},

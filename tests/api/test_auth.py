@@ -58,7 +58,7 @@ def test_a_used_code_is_refused(client):
 
 def test_rate_limited_login_says_when_to_come_back(client):
     response = client.post("/api/v1/auth/wechat", json={"code": "limit"})
-    assert response.status_code == 429 and response.headers["Retry-After"] == "60"
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
 
 
 def test_login_without_a_code_is_422_naming_the_field(client):
@@ -129,7 +129,8 @@ def test_refresh_with_an_access_token_is_401(client):
 
 def test_login_helper_logs_in(client):
     assert client.get("/api/v1/me", headers=login(client, "demo-admin")).json["roles"] == [
-        "resident", "admin"
+        "resident",
+        "admin",
     ]
 
 

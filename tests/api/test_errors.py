@@ -34,8 +34,11 @@ def test_malformed_json_is_400(client):
 def test_a_body_that_is_not_json_is_415(client):
     response = client.post("/api/v1/auth/dev-login", data="openid=x", content_type="text/plain")
     assert_shape(response, 415, "unsupported_media_type")
-    form = client.post("/api/v1/auth/dev-login", data={"openid": "x"},
-                       content_type="application/x-www-form-urlencoded")
+    form = client.post(
+        "/api/v1/auth/dev-login",
+        data={"openid": "x"},
+        content_type="application/x-www-form-urlencoded",
+    )
     assert_shape(form, 415, "unsupported_media_type")
 
 
@@ -64,3 +67,16 @@ def test_docs_and_spec_are_served(client):
     assert spec.status_code == 200 and spec.json["openapi"].startswith("3.")
     assert "/api/v1/me" in spec.json["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_control_characters_in_input_are_422_naming_the_field(client):
+    query = client.get("/api/v1/regions?parent=33%00")
+    assert_shape(query, 422, "validation_failed")
+    assert query.json["errors"]["query"] == {"parent": ["不能包含控制字符。"]}
+    body = client.post("/api/v1/auth/dev-login", json={"openid": "a\u0000b"})
+    assert_shape(body, 422, "validation_failed")
+    assert "openid" in body.json["errors"]["json"]
+
+
+def test_control_characters_in_a_path_are_404(client):
+    assert_shape(client.get("/api/v1/regions/33%00"), 404, "not_found")

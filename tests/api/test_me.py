@@ -23,8 +23,12 @@ def test_patch_me_sets_and_encrypts_my_details(client, newcomer, session):
     response = client.patch(
         "/api/v1/me",
         headers=newcomer,
-        json={"real_name": "赵小红", "id_number": "11010519491231002x", "phone": "13912345678",
-              "region_code": "330881001001"},
+        json={
+            "real_name": "赵小红",
+            "id_number": "11010519491231002x",
+            "phone": "13912345678",
+            "region_code": "330881001001",
+        },
     )
     assert response.status_code == 200
     assert response.json["id_number"] == "110105********002X"
@@ -32,9 +36,11 @@ def test_patch_me_sets_and_encrypts_my_details(client, newcomer, session):
     assert response.json["profile_complete"] is True
     # The next read (through the Redis cache) sees the change.
     assert client.get("/api/v1/me", headers=newcomer).json["real_name"] == "赵**"
-    row = session.execute(
-        text("SELECT * FROM users WHERE openid = 'newcomer-openid'")
-    ).mappings().one()
+    row = (
+        session.execute(text("SELECT * FROM users WHERE openid = 'newcomer-openid'"))
+        .mappings()
+        .one()
+    )
     dump = " ".join(str(value) for value in row.values())
     assert "11010519491231002" not in dump and "13912345678" not in dump
     assert "赵小红" in dump  # names are not encrypted, only ID and phone numbers
@@ -47,7 +53,8 @@ def test_patch_me_accepts_a_padded_region_code(client, newcomer):
 
 def test_a_wrong_id_number_is_422_naming_it_and_nothing_is_written(client, newcomer, session):
     response = client.patch(
-        "/api/v1/me", headers=newcomer,
+        "/api/v1/me",
+        headers=newcomer,
         json={"real_name": "赵小红", "id_number": "110105194912310021"},
     )
     assert response.status_code == 422
@@ -73,11 +80,15 @@ def test_unknown_fields_and_wrong_types_are_422(client, newcomer):
     assert response.status_code == 422
     assert response.json["errors"]["json"] == {"roles": ["不认识这一项。"]}
     response = client.patch("/api/v1/me", headers=newcomer, json={"phone": 13912345678})
-    assert response.status_code == 422 and response.json["errors"]["json"]["phone"] == ["应为文字。"]
+    assert response.status_code == 422 and response.json["errors"]["json"]["phone"] == [
+        "应为文字。"
+    ]
 
 
 def test_an_id_number_of_someone_else_is_409(client, newcomer):
-    response = client.patch("/api/v1/me", headers=newcomer, json={"id_number": "330802195001010012"})
+    response = client.patch(
+        "/api/v1/me", headers=newcomer, json={"id_number": "330802195001010012"}
+    )
     assert response.status_code == 409 and response.json["error"] == "id_number_taken"
 
 
@@ -96,8 +107,16 @@ def test_a_role_granted_later_shows_without_logging_in_again(app, client):
     assert client.get("/api/v1/me", headers=headers).json["roles"] == ["resident"]
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "grant-worker", "--openid", "later-worker", "--level", "community",
-              "--region", "330802001002"]
+        args=[
+            "users",
+            "grant-worker",
+            "--openid",
+            "later-worker",
+            "--level",
+            "community",
+            "--region",
+            "330802001002",
+        ]
     )
     assert result.exit_code == 0, result.output
     me = client.get("/api/v1/me", headers=headers).json

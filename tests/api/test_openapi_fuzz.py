@@ -2,6 +2,8 @@
 response conforms to what the document says (status code, content type, body schema).
 New endpoints are fuzzed here without anyone asking."""
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -35,8 +37,12 @@ def fuzz_operation(operation, client):
     headers = login(client, "demo-worker-county")
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)
+    @settings(
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
     def fuzz(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
 

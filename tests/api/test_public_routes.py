@@ -18,7 +18,8 @@ PUBLIC = {
 
 def test_the_public_endpoints_are_exactly_the_allow_list(app):
     public = {
-        endpoint for endpoint in app.view_functions
+        endpoint
+        for endpoint in app.view_functions
         if is_public_endpoint(app, endpoint) and endpoint not in FRAMEWORK_PUBLIC_ENDPOINTS
     }
     assert public == PUBLIC

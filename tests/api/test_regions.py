@@ -2,8 +2,12 @@ def test_the_city_lists_its_six_counties_without_login(client):
     response = client.get("/api/v1/regions?parent=330800")
     assert response.status_code == 200
     assert [(r["code"], r["name"]) for r in response.json] == [
-        ("330802", "柯城区"), ("330803", "衢江区"), ("330822", "常山县"),
-        ("330824", "开化县"), ("330825", "龙游县"), ("330881", "江山市"),
+        ("330802", "柯城区"),
+        ("330803", "衢江区"),
+        ("330822", "常山县"),
+        ("330824", "开化县"),
+        ("330825", "龙游县"),
+        ("330881", "江山市"),
     ]
 
 

@@ -48,7 +48,9 @@ def test_rotation_gives_a_new_pair_and_the_old_refresh_token_is_then_reuse(r):
     assert caught.value.error == "token_reused"
     # The reuse revoked the whole family: the newest tokens stop working too.
     with pytest.raises(Unauthorized):
-        auth.rotate_refresh_token(r, SETTINGS, refresh_token=second.refresh_token, roles_of=roles_of)
+        auth.rotate_refresh_token(
+            r, SETTINGS, refresh_token=second.refresh_token, roles_of=roles_of
+        )
     with pytest.raises(Unauthorized):
         auth.check_access_token(r, SETTINGS, token=second.access_token)
 

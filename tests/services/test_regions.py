@@ -6,8 +6,15 @@ from server.services import regions
 
 @pytest.mark.parametrize(
     ("code", "prefix"),
-    [("33", "33"), ("330000", "33"), ("330800", "3308"), ("330802", "330802"),
-     ("330802001", "330802001"), ("330802001001", "330802001001"), ("330802000000", "330802")],
+    [
+        ("33", "33"),
+        ("330000", "33"),
+        ("330800", "3308"),
+        ("330802", "330802"),
+        ("330802001", "330802001"),
+        ("330802001001", "330802001001"),
+        ("330802000000", "330802"),
+    ],
 )
 def test_scope_prefix(code, prefix):
     assert regions.scope_prefix(code) == prefix
@@ -33,7 +40,14 @@ def test_is_within(region, scope, inside):
 
 def test_children_of_the_city_are_its_six_counties(session):
     counties = regions.list_children(session, parent_code="330800")
-    assert [c["name"] for c in counties] == ["柯城区", "衢江区", "常山县", "开化县", "龙游县", "江山市"]
+    assert [c["name"] for c in counties] == [
+        "柯城区",
+        "衢江区",
+        "常山县",
+        "开化县",
+        "龙游县",
+        "江山市",
+    ]
     assert "children" not in counties[0]
 
 

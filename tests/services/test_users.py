@@ -15,15 +15,22 @@ def test_find_or_create_makes_a_resident_once(session):
     again = users.find_or_create(session, openid="o-new")
     assert first.id == again.id
     assert first.roles == ["resident"]
-    assert session.scalar(select(User).where(User.openid == "o-new").with_only_columns(
-        User.id)) == first.id
+    assert (
+        session.scalar(select(User).where(User.openid == "o-new").with_only_columns(User.id))
+        == first.id
+    )
 
 
 def test_update_profile_encrypts_and_masks(session):
     user = make_user(session)
     users.update_profile(
-        session, user_id=user.id, cipher=CIPHER, real_name="张晓明",
-        id_number="330881195001010018", phone="13812345678", region_code="330802001001",
+        session,
+        user_id=user.id,
+        cipher=CIPHER,
+        real_name="张晓明",
+        id_number="330881195001010018",
+        phone="13812345678",
+        region_code="330802001001",
     )
     row = session.execute(
         text("SELECT id_number_enc, id_number_hash, phone_enc, phone_hash FROM users WHERE id=:i"),
@@ -42,8 +49,13 @@ def test_every_wrong_field_is_named_and_nothing_changes(session):
     user = make_user(session, real_name="李四")
     with pytest.raises(ValidationFailed) as caught:
         users.update_profile(
-            session, user_id=user.id, cipher=CIPHER, real_name="王", id_number="330802195001010013",
-            phone="12345", region_code="999999",
+            session,
+            user_id=user.id,
+            cipher=CIPHER,
+            real_name="王",
+            id_number="330802195001010013",
+            phone="12345",
+            region_code="999999",
         )
     assert set(caught.value.errors["json"]) == {"real_name", "id_number", "phone", "region_code"}
     session.refresh(user)
@@ -54,9 +66,7 @@ def test_an_id_number_belongs_to_one_user(session):
     one, two = make_user(session), make_user(session)
     users.update_profile(session, user_id=one.id, cipher=CIPHER, id_number="330881195001010018")
     with pytest.raises(Conflict) as caught:
-        users.update_profile(
-            session, user_id=two.id, cipher=CIPHER, id_number="330881195001010018"
-        )
+        users.update_profile(session, user_id=two.id, cipher=CIPHER, id_number="330881195001010018")
     assert caught.value.error == "id_number_taken"
     # Setting one's own number again is fine.
     users.update_profile(session, user_id=one.id, cipher=CIPHER, id_number="330881195001010018")

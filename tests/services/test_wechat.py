@@ -20,7 +20,9 @@ def test_a_good_code_gives_the_openid_and_sends_the_documented_request(wechat, f
     sent = fake_wechat.requests[-1]
     assert sent["path"] == "/sns/jscode2session"
     assert sent["params"] == {
-        "appid": APP_ID, "secret": APP_SECRET, "js_code": "union-o123",
+        "appid": APP_ID,
+        "secret": APP_SECRET,
+        "js_code": "union-o123",
         "grant_type": "authorization_code",
     }
 
@@ -60,8 +62,13 @@ def test_no_connection_is_retried_then_unavailable(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed once the block ends: nothing listens there
-    client = WeChatClient(base_url=f"http://127.0.0.1:{port}", app_id=APP_ID, app_secret="x",
-                          timeout=0.5, connect_retries=2)
+    client = WeChatClient(
+        base_url=f"http://127.0.0.1:{port}",
+        app_id=APP_ID,
+        app_secret="x",
+        timeout=0.5,
+        connect_retries=2,
+    )
     attempts = []
     real_new_conn = None
 

@@ -383,6 +383,8 @@ def serving(name: str, wsgi: str, settings: Settings, ready_path: str) -> Iterat
 @dataclass
 class WrkResult:
     requests: int = 0
+    duration_s: float = 0.0
+    asked_s: float = 0.0
     requests_per_second: float = 0.0
     p50_ms: float | None = None
     p99_ms: float | None = None
@@ -401,6 +403,8 @@ class WrkResult:
             found.append("no requests completed")
         if self.p50_ms is None or self.p99_ms is None:
             found.append("no latency distribution in wrk's output")
+        if self.duration_s < 0.9 * self.asked_s:
+            found.append(f"wrk stopped after {self.duration_s:g}s of {self.asked_s:g}s")
         return found
 
 
@@ -410,8 +414,9 @@ def to_ms(value: str, unit: str) -> float:
 
 def parse_wrk(output: str) -> WrkResult:
     result = WrkResult(output=output)
-    if match := re.search(r"^\s*(\d+) requests in ", output, re.M):
+    if match := re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h),", output, re.M):
         result.requests = int(match.group(1))
+        result.duration_s = to_ms(match.group(2), match.group(3)) / 1000
     if match := re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M):
         result.requests_per_second = float(match.group(1))
     for percent, attr in (("50", "p50_ms"), ("99", "p99_ms")):
@@ -477,7 +482,9 @@ def run_wrk(
     )
     if completed.returncode != 0:
         raise BenchError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
-    return parse_wrk(completed.stdout)
+    result = parse_wrk(completed.stdout)
+    result.asked_s = seconds
+    return result
 
 
 # --------------------------------------------------------------------------- measuring
@@ -715,8 +722,9 @@ def _run_all(
 
 
 def main(scenarios: Sequence[Scenario]) -> int:
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    signal.signal(signal.SIGHUP, _raise_interrupt)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # nohup stays nohup
+            signal.signal(sig, _raise_interrupt)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     try:
         settings = Settings.from_env()

@@ -30,3 +30,12 @@ def test_writes_are_limited_per_user_not_per_address(app, client):
     finally:
         app.config["RATE_LIMIT_WRITE"] = "10000/minute"
     assert (first.status_code, second.status_code, other_user.status_code) == (200, 429, 200)
+
+
+def test_public_pages_are_limited_per_address(app, client):
+    app.config["RATE_LIMIT_PUBLIC"] = "3/minute"
+    try:
+        statuses = [client.get("/api/v1/regions?parent=330800").status_code for _ in range(4)]
+    finally:
+        app.config["RATE_LIMIT_PUBLIC"] = "10000/minute"
+    assert statuses == [200, 200, 200, 429]

@@ -6,6 +6,7 @@ import re
 
 import flask_smorest
 import marshmallow as ma
+from flask import current_app
 from webargs.flaskparser import FlaskParser
 
 from server.schemas.common import ErrorSchema
@@ -32,6 +33,21 @@ def _fields_with_control_chars(data, prefix: str = "") -> list[str]:
         for index, value in enumerate(data):
             found.extend(_fields_with_control_chars(value, f"{prefix}.{index}"))
     return found
+
+
+def login_limit() -> str:
+    """Rate limit of login and refresh, per client address."""
+    return current_app.config["RATE_LIMIT_LOGIN"]
+
+
+def public_limit() -> str:
+    """Rate limit of public endpoints, per client address."""
+    return current_app.config["RATE_LIMIT_PUBLIC"]
+
+
+def write_limit() -> str:
+    """Rate limit of writes, per user."""
+    return current_app.config["RATE_LIMIT_WRITE"]
 
 
 class Parser(FlaskParser):

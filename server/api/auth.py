@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from server.api import Blueprint
+from server.api import Blueprint, login_limit
 from server.api.security import cipher, token_settings
 from server.errors import NotFound
 from server.extensions import db, limiter, redis_client
@@ -14,10 +14,6 @@ from server.services import auth as auth_service
 from server.services import users as users_service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login and tokens")
-
-
-def _login_limit() -> str:
-    return current_app.config["RATE_LIMIT_LOGIN"]
 
 
 def _token_answer(user, pair: auth_service.TokenPair | None = None) -> dict:
@@ -36,7 +32,7 @@ def _token_answer(user, pair: auth_service.TokenPair | None = None) -> dict:
 
 @blp.route("/wechat", methods=["POST"])
 @blp.public
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 @blp.arguments(WeChatLoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="The wx.login code is invalid or used")
@@ -68,7 +64,7 @@ def dev_login(body):
 
 @blp.route("/refresh", methods=["POST"])
 @blp.public
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 @blp.arguments(RefreshSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Expired, revoked or reused token")

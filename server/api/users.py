@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 
-from server.api import Blueprint
+from server.api import Blueprint, write_limit
 from server.api.security import after_commit, cipher, current_principal
 from server.extensions import db, limiter, redis_client
 from server.schemas.common import ErrorSchema
@@ -12,10 +12,6 @@ from server.schemas.users import UserSchema, UserUpdateSchema
 from server.services import users as users_service
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="My profile")
-
-
-def _write_limit() -> str:
-    return current_app.config["RATE_LIMIT_WRITE"]
 
 
 @blp.route("/me", methods=["GET"])
@@ -27,7 +23,7 @@ def get_me():
 
 
 @blp.route("/me", methods=["PATCH"])
-@limiter.limit(_write_limit)
+@limiter.limit(write_limit)
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")

@@ -550,7 +550,11 @@ def measure(server: Server, settings: Settings, scenario: Scenario, workdir: Pat
         scenario.name, scenario.method, scenario.path, target=scenario.target_text()
     )
     client = Client(server.base_url)
-    prepared = scenario.setup(client) if scenario.setup else Prepared()
+    try:
+        prepared = scenario.setup(client) if scenario.setup else Prepared()
+    except Exception as exc:  # a broken setup fails its scenario, not the whole run
+        result.errors.append(f"setup failed: {exc!r}")
+        return result
     body = prepared.body if prepared.body is not None else scenario.body
     raw_body, body_headers = _encode_body(body)
     headers = {**body_headers, **scenario.headers, **prepared.headers}

@@ -8,61 +8,56 @@ from flask.cli import AppGroup
 
 from server.errors import DomainError
 from server.extensions import db, redis_client
+from server.models.users import WORKER_LEVELS
 from server.services import users as users_service
 
 users_cli = AppGroup("users", help="Manage users' roles.")
 
 
-def _finish(user) -> None:
+def _change_user(change, describe) -> None:
+    """Apply `change()` (a users service call), commit, and clear the user's cached profile."""
+    try:
+        user = change()
+    except DomainError as exc:
+        detail = f" {exc.errors}" if exc.errors else ""
+        raise click.ClickException(f"{exc.message}{detail}") from exc
     db.session.commit()
     users_service.invalidate_cache(redis_client.client, user_id=user.id)
-
-
-def _fail(exc: DomainError):
-    detail = f" {exc.errors}" if exc.errors else ""
-    raise click.ClickException(f"{exc.message}{detail}")
+    click.echo(describe(user))
 
 
 @users_cli.command("grant-worker")
 @click.option("--openid", required=True)
-@click.option(
-    "--level", required=True, type=click.Choice(["community", "township", "county", "city"])
-)
+@click.option("--level", required=True, type=click.Choice(WORKER_LEVELS))
 @click.option("--region", "region_code", required=True, help="The region code of the scope")
 def grant_worker(openid: str, level: str, region_code: str) -> None:
     """Make a user a worker at LEVEL over REGION."""
-    try:
-        user = users_service.grant_worker(
+    _change_user(
+        lambda: users_service.grant_worker(
             db.session, openid=openid, level=level, region_code=region_code
-        )
-    except DomainError as exc:
-        _fail(exc)
-    _finish(user)
-    click.echo(f"{openid}: worker, {level}, {user.worker_region_code}")
+        ),
+        lambda user: f"{openid}: worker, {level}, {user.worker_region_code}",
+    )
 
 
 @users_cli.command("revoke-worker")
 @click.option("--openid", required=True)
 def revoke_worker(openid: str) -> None:
     """Take the worker role away from a user."""
-    try:
-        user = users_service.revoke_worker(db.session, openid=openid)
-    except DomainError as exc:
-        _fail(exc)
-    _finish(user)
-    click.echo(f"{openid}: no longer a worker")
+    _change_user(
+        lambda: users_service.revoke_worker(db.session, openid=openid),
+        lambda _user: f"{openid}: no longer a worker",
+    )
 
 
 @users_cli.command("grant-admin")
 @click.option("--openid", required=True)
 def grant_admin(openid: str) -> None:
     """Make a user an admin."""
-    try:
-        user = users_service.grant_admin(db.session, openid=openid)
-    except DomainError as exc:
-        _fail(exc)
-    _finish(user)
-    click.echo(f"{openid}: admin")
+    _change_user(
+        lambda: users_service.grant_admin(db.session, openid=openid),
+        lambda _user: f"{openid}: admin",
+    )
 
 
 @click.command("seed-demo")
@@ -72,7 +67,9 @@ def seed_demo() -> None:
 
     run_seed(db.session, cipher=current_app.extensions["minzheng.cipher"])
     db.session.commit()
-    redis_client.client.delete(*[k for k in redis_client.client.scan_iter("user:*")] or ["-"])
+    # The demo users' profiles may have changed: drop every cached profile.
+    for key in redis_client.client.scan_iter(users_service.cache_key("*")):
+        redis_client.client.delete(key)
     click.echo("demo city seeded")
 
 

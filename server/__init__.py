@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         access_seconds=config.ACCESS_TOKEN_SECONDS,
         refresh_seconds=config.REFRESH_TOKEN_SECONDS,
     )
+    app.extensions["minzheng.assistance"] = assistance_settings(config)
     app.extensions["minzheng.wechat"] = WeChatClient(
         base_url=config.WECHAT_API_BASE,
         app_id=config.WECHAT_APP_ID,
@@ -45,7 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Order matters: refuse bad bodies, then authenticate (so that per-user rate limits know
     # the user), then the rate limiter's own before_request.
     app.before_request(_refuse_unsupported_media_type)
-    app.before_request(_refuse_control_chars_in_path)
+    app.before_request(_refuse_impossible_path_values)
     app.before_request(authenticate_request)
     app.config["RATELIMIT_STORAGE_URI"] = (
         "memory://" if config.REDIS_URL.startswith("memory://") else config.REDIS_URL
@@ -63,18 +64,48 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def assistance_settings(config):
+    from datetime import date
+
+    from server.services.assistance import AssistanceSettings
+
+    holidays = frozenset(
+        date.fromisoformat(day.strip()) for day in config.HOLIDAYS.split(",") if day.strip()
+    )
+    return AssistanceSettings(
+        notice_days=config.ASSISTANCE_NOTICE_DAYS,
+        township_days=config.ASSISTANCE_TOWNSHIP_DAYS,
+        county_days=config.ASSISTANCE_COUNTY_DAYS,
+        pay_first_cap_fen=config.ASSISTANCE_PAY_FIRST_CAP_FEN,
+        attachment_max_bytes=config.ATTACHMENT_MAX_BYTES,
+        attachment_max_count=config.ATTACHMENT_MAX_COUNT,
+        storage_dir=config.STORAGE_DIR,
+        tekun_multiple_percent=config.ASSISTANCE_TEKUN_MULTIPLE_PERCENT,
+        asset_months=config.ASSISTANCE_ASSET_MONTHS,
+        low_income_percent=config.ASSISTANCE_LOW_INCOME_PERCENT,
+        temporary_months=config.ASSISTANCE_TEMPORARY_MONTHS,
+        medical_share_percent=config.ASSISTANCE_MEDICAL_SHARE_PERCENT,
+        medical_yearly_cap_fen=config.ASSISTANCE_MEDICAL_YEARLY_CAP_FEN,
+        holidays=holidays,
+    )
+
+
 BODY_TYPES = ("application/json", "multipart/form-data")
 
 
-def _refuse_control_chars_in_path():
-    """A path parameter with control characters names nothing that exists."""
+INT_ID_MAX = 2**31 - 1  # ids are 32-bit integers in the database
+
+
+def _refuse_impossible_path_values():
+    """A path parameter with control characters, or an id no row can have, names nothing."""
     from server.api import CONTROL_CHARS
     from server.errors import NotFound
 
-    if request.view_args and any(
-        isinstance(v, str) and CONTROL_CHARS.search(v) for v in request.view_args.values()
-    ):
-        raise NotFound()
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and CONTROL_CHARS.search(value):
+            raise NotFound()
+        if isinstance(value, int) and not 0 < value <= INT_ID_MAX:
+            raise NotFound()
 
 
 def _refuse_unsupported_media_type():

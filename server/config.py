@@ -60,6 +60,25 @@ class Config:
     RATE_LIMIT_PUBLIC = _env("RATE_LIMIT_PUBLIC", "120/minute")
     RATE_LIMIT_WRITE = _env("RATE_LIMIT_WRITE", "60/minute")
 
+    # Assistance (POLICY.md): stage limits in working days, the notice in calendar days.
+    ASSISTANCE_NOTICE_DAYS = _env_int("ASSISTANCE_NOTICE_DAYS", 7)
+    ASSISTANCE_TOWNSHIP_DAYS = _env_int("ASSISTANCE_TOWNSHIP_DAYS", 15)
+    ASSISTANCE_COUNTY_DAYS = _env_int("ASSISTANCE_COUNTY_DAYS", 10)
+    ASSISTANCE_PAY_FIRST_CAP_FEN = _env_int("ASSISTANCE_PAY_FIRST_CAP_FEN", 100_000)
+    ASSISTANCE_TEKUN_MULTIPLE_PERCENT = _env_int("ASSISTANCE_TEKUN_MULTIPLE_PERCENT", 130)
+    ASSISTANCE_ASSET_MONTHS = _env_int("ASSISTANCE_ASSET_MONTHS", 24)
+    ASSISTANCE_LOW_INCOME_PERCENT = _env_int("ASSISTANCE_LOW_INCOME_PERCENT", 150)
+    ASSISTANCE_TEMPORARY_MONTHS = _env_int("ASSISTANCE_TEMPORARY_MONTHS", 3)
+    ASSISTANCE_MEDICAL_SHARE_PERCENT = _env_int("ASSISTANCE_MEDICAL_SHARE_PERCENT", 70)
+    ASSISTANCE_MEDICAL_YEARLY_CAP_FEN = _env_int("ASSISTANCE_MEDICAL_YEARLY_CAP_FEN", 5_000_000)
+    # Public holidays (YYYY-MM-DD, comma separated) that do not count as working days.
+    HOLIDAYS = _env("HOLIDAYS", "")
+    # Uploaded documents: outside any static folder.
+    STORAGE_DIR = _env("STORAGE_DIR", "var/uploads")
+    ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    ATTACHMENT_MAX_COUNT = _env_int("ATTACHMENT_MAX_COUNT", 20)
+    IDEMPOTENCY_SECONDS = _env_int("IDEMPOTENCY_SECONDS", 24 * 3600)
+
     # flask-smorest / OpenAPI
     API_TITLE = "minzheng API"
     API_VERSION = "v1"

@@ -7,8 +7,12 @@ ones. Later domains add their own demo data through `seed_demo`.
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.models.assistance import AssistanceStandard
 from server.models.regions import Region
 from server.models.users import User
 from server.services import users as users_service
@@ -247,7 +251,43 @@ def seed_users(session: Session, *, cipher: Cipher) -> list[User]:
     return users
 
 
-def seed_demo(session: Session, *, cipher: Cipher) -> None:
+# The seed document: 2013 低保 480 yuan urban / 332 rural, up 13.21% and 22.06% on 2012
+# (so 424 and 272); orphans 1000 / 600 yuan a month. Set for the whole city from 1 January.
+STANDARDS = [
+    ("dibao", True, date(2012, 1, 1), 42_400),
+    ("dibao", False, date(2012, 1, 1), 27_200),
+    ("dibao", True, date(2013, 1, 1), 48_000),
+    ("dibao", False, date(2013, 1, 1), 33_200),
+    ("orphan", True, date(2013, 1, 1), 100_000),
+    ("orphan", False, date(2013, 1, 1), 60_000),
+]
+
+
+def seed_standards(session: Session) -> None:
+    for program, urban, start, fen in STANDARDS:
+        exists = session.scalar(
+            select(AssistanceStandard).where(
+                AssistanceStandard.program == program,
+                AssistanceStandard.region_code == CITY[0],
+                AssistanceStandard.is_urban == urban,
+                AssistanceStandard.effective_from == start,
+            )
+        )
+        if exists is None:
+            session.add(
+                AssistanceStandard(
+                    program=program,
+                    region_code=CITY[0],
+                    is_urban=urban,
+                    effective_from=start,
+                    monthly_fen=fen,
+                )
+            )
+    session.flush()
+
+
+def seed_demo(session: Session, *, cipher: Cipher, storage_dir: str | None = None) -> None:
     """Seed the demo city; running it again changes nothing."""
     seed_regions(session)
     seed_users(session, cipher=cipher)
+    seed_standards(session)

@@ -62,9 +62,10 @@ def _create_schema(app) -> None:
 
 
 @pytest.fixture(scope="session")
-def app(fake_wechat):
+def app(fake_wechat, tmp_path_factory):
     app = create_app(
         {
+            "STORAGE_DIR": str(tmp_path_factory.mktemp("uploads")),
             "APP_ENV": "testing",
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
@@ -147,3 +148,27 @@ def township_worker(client):
 @pytest.fixture
 def newcomer(client):
     return login(client, "newcomer-openid")
+
+
+@pytest.fixture
+def community_worker(client):
+    return login(client, "demo-worker-community")
+
+
+@pytest.fixture
+def admin(client):
+    return login(client, "demo-admin")
+
+
+@pytest.fixture
+def assistance_settings(app, monkeypatch):
+    """Change assistance settings for one test: `assistance_settings(notice_days=0)`."""
+    import dataclasses
+
+    def change(**values):
+        current = app.extensions["minzheng.assistance"]
+        monkeypatch.setitem(
+            app.extensions, "minzheng.assistance", dataclasses.replace(current, **values)
+        )
+
+    return change

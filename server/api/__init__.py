@@ -85,7 +85,7 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import auth, health, regions, users
+    from server.api import assistance, auth, health, public, regions, users
 
-    for module in (health, auth, users, regions):
+    for module in (health, auth, users, regions, assistance, public):
         api.register_blueprint(module.blp)

@@ -1,7 +1,27 @@
 """All models, imported here so that Base.metadata knows every table (Alembic reads it)."""
 
+from server.models.assistance import (
+    Application,
+    ApplicationEvent,
+    AssistanceStandard,
+    Attachment,
+    Objection,
+)
 from server.models.base import Base
+from server.models.common import AuditLog, Counter, Notification
 from server.models.regions import Region
 from server.models.users import User
 
-__all__ = ["Base", "Region", "User"]
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "AssistanceStandard",
+    "Attachment",
+    "AuditLog",
+    "Base",
+    "Counter",
+    "Notification",
+    "Objection",
+    "Region",
+    "User",
+]

@@ -47,6 +47,23 @@ FIELD_LABELS = {
     "parent": "上级地区",
     "depth": "层级",
     "level": "级别",
+    "program": "救助项目",
+    "members": "家庭成员",
+    "assets": "家庭财产",
+    "reason": "申请原因",
+    "attachments": "证明材料",
+    "version": "版本号",
+    "missing": "需补充的材料",
+    "staff": "调查人员",
+    "visited_on": "调查日期",
+    "decision": "审核意见",
+    "reasons": "理由",
+    "amount_fen": "金额",
+    "medical_out_of_pocket_fen": "个人负担的医疗费用",
+    "monthly_fen": "月标准",
+    "effective_from": "起始日期",
+    "is_urban": "城乡类别",
+    "file": "文件",
 }
 
 

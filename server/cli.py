@@ -63,9 +63,16 @@ def grant_admin(openid: str) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Seed the demo city (衢州): regions, demo users of every role. Idempotent."""
+    from datetime import UTC, datetime
+
     from server.seed import seed_demo as run_seed
 
-    run_seed(db.session, cipher=current_app.extensions["minzheng.cipher"])
+    run_seed(
+        db.session,
+        cipher=current_app.extensions["minzheng.cipher"],
+        assistance_settings=current_app.extensions["minzheng.assistance"],
+        now=datetime.now(UTC),
+    )
     db.session.commit()
     # The demo users' profiles may have changed: drop every cached profile.
     for key in redis_client.client.scan_iter(users_service.cache_key("*")):

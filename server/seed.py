@@ -286,8 +286,163 @@ def seed_standards(session: Session) -> None:
     session.flush()
 
 
-def seed_demo(session: Session, *, cipher: Cipher, storage_dir: str | None = None) -> None:
+def seed_demo(session: Session, *, cipher: Cipher, assistance_settings=None, now=None) -> None:
     """Seed the demo city; running it again changes nothing."""
     seed_regions(session)
     seed_users(session, cipher=cipher)
     seed_standards(session)
+    if assistance_settings is not None:
+        seed_applications(
+            session,
+            cipher=cipher,
+            settings=assistance_settings,
+            now=now,
+            storage_dir=assistance_settings.storage_dir,
+        )
+
+
+# --- demo applications, one household per state, so that a worker sees a real queue ------------
+
+# openid, name, birth (YYYYMMDD), community, program, the state to bring it to
+DEMO_HOUSEHOLDS = [
+    ("demo-household-01", "张桂兰", "19480312", "330802001001", "dibao", "draft"),
+    ("demo-household-02", "刘建华", "19560721", "330802001002", "dibao", "submitted"),
+    ("demo-household-03", "杨美珍", "19510105", "330802001003", "tekun", "returned"),
+    ("demo-household-04", "赵国强", "19620918", "330802001001", "dibao", "accepted"),
+    ("demo-household-05", "黄秀英", "19450630", "330802001002", "tekun", "investigated"),
+    ("demo-household-06", "周志明", "19700214", "330802001003", "dibao", "reviewed"),
+    ("demo-household-07", "吴小芳", "19830808", "330802001001", "dibao", "in_notice"),
+    ("demo-household-08", "徐德胜", "19580101", "330802001002", "dibao", "approved"),
+    ("demo-household-09", "孙丽娟", "19770520", "330802001003", "medical", "rejected"),
+    ("demo-household-10", "胡永福", "19660409", "330802001001", "temporary", "withdrawn"),
+    ("demo-household-11", "朱春梅", "19800311", "330802002001", "temporary", "submitted"),
+    ("demo-household-12", "高文军", "19530927", "330803001001", "dibao", "accepted"),
+]
+PATH = {
+    "draft": [],
+    "submitted": ["submit"],
+    "returned": ["submit", "return"],
+    "accepted": ["submit", "accept"],
+    "investigated": ["submit", "accept", "investigate"],
+    "reviewed": ["submit", "accept", "investigate", "review_reject"],
+    "in_notice": ["submit", "accept", "investigate", "review"],
+    "approved": ["submit", "accept", "investigate", "review", "approve"],
+    "rejected": ["submit", "accept", "investigate", "review_reject", "reject"],
+    "withdrawn": ["submit", "withdraw"],
+}
+# A tiny valid PNG: the demo's stand-in for a photographed document.
+DEMO_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _demo_id_number(birth: str, index: int) -> str:
+    from server.services.identity import id_check_char
+
+    first17 = f"330802{birth}{100 + index * 2:03d}"
+    return first17 + id_check_char(first17)
+
+
+def _demo_members(birth: str) -> list[dict]:
+    age = 2026 - int(birth[:4])
+    return [
+        {"relation": "self", "age": age, "monthly_income_fen": 15_000},
+        {"relation": "spouse", "age": max(age - 3, 18), "monthly_income_fen": 5_000},
+    ]
+
+
+def seed_applications(session: Session, *, cipher: Cipher, settings, now, storage_dir: str):
+    """One demo household in every state of the review; skipped for households that have one."""
+    import dataclasses
+    from pathlib import Path
+
+    from server.models.assistance import Application, Attachment
+    from server.services import assistance
+    from server.services import users as users_service
+
+    def principal(openid: str):
+        return users_service.principal_of(users_service.get_by_openid(session, openid=openid))
+
+    workers = {
+        level: principal(f"demo-worker-{level}") for level in ("community", "township", "county")
+    }
+    admin = principal("demo-admin")
+    quick = dataclasses.replace(settings, notice_days=0)
+    today = now.date()
+    for index, (openid, name, birth, community, program, state) in enumerate(DEMO_HOUSEHOLDS):
+        user = users_service.find_or_create(session, openid=openid)
+        if user.real_name is None:
+            users_service.update_profile(
+                session,
+                user_id=user.id,
+                cipher=cipher,
+                real_name=name,
+                id_number=_demo_id_number(birth, index),
+                region_code=community,
+            )
+        if session.scalar(select(Application.id).where(Application.applicant_id == user.id)):
+            continue
+        me = users_service.principal_of(user)
+        app = assistance.create_application(
+            session,
+            principal=me,
+            cipher=cipher,
+            program=program,
+            members=_demo_members(birth),
+            assets={"financial_fen": 200_000},
+            reason="演示数据：家庭收入低，生活困难。",
+            emergency=program == "temporary",
+            medical_out_of_pocket_fen=800_000 if program == "medical" else 0,
+        )
+        file_id = f"demo{index:02d}" + "0" * 26
+        Path(storage_dir).mkdir(parents=True, exist_ok=True)
+        (Path(storage_dir) / file_id).write_bytes(DEMO_PNG)
+        session.add(
+            Attachment(
+                id=file_id,
+                application_id=app.id,
+                kind="身份证",
+                filename="身份证.png",
+                content_type="image/png",
+                size=len(DEMO_PNG),
+                uploaded_by=user.id,
+            )
+        )
+        session.flush()
+        steps = {
+            "submit": (me, {}),
+            "withdraw": (me, {}),
+            "return": (workers["township"], {"missing": ["户口簿首页复印件"]}),
+            "accept": (workers["township"], {}),
+            "investigate": (
+                workers["community" if community == DEMO_COMMUNITY else "township"],
+                {
+                    "staff": ["周丽萍", "陈建国"],
+                    "visited_on": today,
+                    "members": _demo_members(birth),
+                    "notes": "演示数据：已入户核实。",
+                },
+            ),
+            "review": (workers["township"], {"decision": "approve"}),
+            "review_reject": (
+                workers["township"],
+                {"decision": "reject", "reasons": "家庭存款超过规定。"},
+            ),
+            "approve": (workers["county"], {}),
+            "reject": (workers["county"], {"reasons": "家庭存款超过规定。"}),
+        }
+        for step in PATH[state]:
+            actor, payload = steps[step]
+            if not community.startswith(DEMO_TOWNSHIP) and actor is not me:
+                actor = admin  # outside the demo workers' township: the admin acts
+            assistance.act(
+                session,
+                principal=actor,
+                application_id=app.id,
+                action=step.removesuffix("_reject"),
+                version=app.version,
+                payload=dict(payload),
+                now=now,
+                settings=quick if state == "approved" else settings,
+            )

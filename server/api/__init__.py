@@ -69,6 +69,26 @@ class Api(flask_smorest.Api):
         return handle_http_exception(error)
 
 
+MAX_PAGE = 1_000_000
+_smorest_pagination_factory = flask_smorest.pagination._pagination_parameters_schema_factory
+
+
+def _bounded_pagination_schema(def_page, def_page_size, def_max_page_size):
+    """flask-smorest's pagination schema with an upper bound on `page`: an offset must fit the
+    database's integers (flask-smorest has no setting for it, hence this wrapper)."""
+    base = _smorest_pagination_factory(def_page, def_page_size, def_max_page_size)
+
+    class PaginationParametersSchema(base):
+        page = ma.fields.Integer(
+            load_default=def_page, validate=ma.validate.Range(min=1, max=MAX_PAGE)
+        )
+
+    return PaginationParametersSchema
+
+
+flask_smorest.pagination._pagination_parameters_schema_factory = _bounded_pagination_schema
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with an explicit marker for the few public endpoints.
 

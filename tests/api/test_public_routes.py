@@ -13,6 +13,9 @@ PUBLIC = {
     "auth.refresh",
     "regions.list_regions",
     "regions.get_region",
+    "assistance.list_programs",
+    "assistance.check_eligibility",
+    "public.list_notices",
 }
 
 

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
@@ -51,7 +53,8 @@ CEILING_WSGI = "bench.ceiling:app"
 CEILING_PATH = "/ceiling"
 
 READY_TIMEOUT_SECONDS = 60
-BUSY_WARNING_SHARE = 0.15  # other processes using more of the CPU than this: numbers are noisy
+# Other work taking more than this share of the machine during a run makes its req/s unreliable.
+NOISE_WARNING_SHARE = 0.05
 STOP_TIMEOUT_SECONDS = 15
 COMMAND_TIMEOUT_SECONDS = 180
 HTTP_TIMEOUT_SECONDS = 10
@@ -287,6 +290,10 @@ class Server:
         self.log_path = RESULTS_DIR / f"gunicorn-{name}.log"
 
     @property
+    def pgid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
@@ -501,7 +508,12 @@ class Measurement:
     p99_ms: float | None = None
     errors: list[str] = field(default_factory=list)
     warmup_errors: list[str] = field(default_factory=list)
-    background_busy: float | None = None  # CPU share busy just before the run, server idle
+    cpu_us_per_request: float | None = None  # gunicorn + wrk + redis/postgres CPU per request
+    cpu_detail: dict[str, float] = field(default_factory=dict)
+    other_busy_share: float | None = None  # the machine's time used by other work during the run
+    # The ceiling's CPU per request / this one's: what the ratio would be on an idle machine
+    # where the CPU is the bottleneck; much steadier than `ratio` on a shared machine.
+    cpu_ratio: float | None = None
     ratio: float | None = None
     target: str = "-"
     target_met: bool | None = None
@@ -513,25 +525,6 @@ class Measurement:
         if self.target_met is None:
             return "-"
         return "PASS" if self.target_met else "FAIL"
-
-
-def _cpu_times() -> tuple[int, int]:
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:9]]
-    return sum(values), values[3] + values[4]  # total, idle + iowait
-
-
-def machine_busy_share(seconds: float = 1.0) -> float | None:
-    """How busy the whole machine is over `seconds` (0..1), from /proc/stat; None if unknown."""
-    try:
-        total1, idle1 = _cpu_times()
-        time.sleep(seconds)
-        total2, idle2 = _cpu_times()
-    except (OSError, ValueError, IndexError):
-        return None
-    if total2 <= total1:
-        return None
-    return 1 - (idle2 - idle1) / (total2 - total1)
 
 
 def _encode_body(body: Any) -> tuple[bytes | None, dict[str, str]]:
@@ -574,16 +567,14 @@ def measure(server: Server, settings: Settings, scenario: Scenario, workdir: Pat
         script.write_text(request_script(scenario.method, headers, raw_body))
 
     url = server.base_url + scenario.path
-    result.background_busy = machine_busy_share()
-    if result.background_busy is not None and result.background_busy > BUSY_WARNING_SHARE:
-        log(
-            f"  warning: the machine is {result.background_busy:.0%} busy with other work "
-            "before this run; its numbers will be low and noisy"
-        )
     log(f"  {scenario.name}: warm-up {settings.warmup_seconds}s, then {settings.seconds}s")
     warmup = run_wrk(url, settings, seconds=settings.warmup_seconds, headers=headers, script=script)
     result.warmup_errors = warmup.problems()
-    run = run_wrk(url, settings, seconds=settings.seconds, headers=headers, script=script)
+    with _redis_for_accounting(settings) as redis_conn:
+        before = cpu.snapshot(server.pgid, redis_conn)
+        run = run_wrk(url, settings, seconds=settings.seconds, headers=headers, script=script)
+        after = cpu.snapshot(server.pgid, redis_conn)
+    _record_usage(result, cpu.usage(before, after, run.requests))
     result.requests = run.requests
     result.requests_per_second = run.requests_per_second
     result.p50_ms, result.p99_ms = run.p50_ms, run.p99_ms
@@ -593,11 +584,42 @@ def measure(server: Server, settings: Settings, scenario: Scenario, workdir: Pat
     return result
 
 
+@contextmanager
+def _redis_for_accounting(settings: Settings) -> Iterator[Any]:
+    """A Redis connection to read redis-server's own CPU time (INFO cpu); None if unreachable."""
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _record_usage(result: Measurement, usage: cpu.Usage | None) -> None:
+    if usage is None:
+        return
+    result.cpu_us_per_request = usage.cost_us
+    result.cpu_detail = {
+        "gunicorn_us": round(usage.server_us, 1),
+        "wrk_us": round(usage.wrk_us, 1),
+        "redis_postgres_us": round(usage.services_us, 1),
+    }
+    result.other_busy_share = usage.other_share
+    if usage.other_share > NOISE_WARNING_SHARE:
+        log(
+            f"  warning: other work used {usage.other_share:.0%} of the machine during "
+            f"{result.name}: its req/s are low and its ratio unreliable"
+        )
+
+
 def judge(result: Measurement, scenario: Scenario, ceiling: Measurement) -> None:
     if result.errors:
         return
     if ceiling.requests_per_second > 0 and not ceiling.errors:
         result.ratio = result.requests_per_second / ceiling.requests_per_second
+    if ceiling.cpu_us_per_request and result.cpu_us_per_request:
+        result.cpu_ratio = ceiling.cpu_us_per_request / result.cpu_us_per_request
     checks = []
     if scenario.target_ratio is not None:
         checks.append(result.ratio is not None and result.ratio >= scenario.target_ratio)
@@ -614,9 +636,9 @@ def _fmt(value: float | None, spec: str) -> str:
 
 
 def table(rows: Sequence[Measurement]) -> str:
-    header = ("scenario", "req/s", "p50 ms", "p99 ms", "ratio", "target", "result")
+    header = ("scenario", "req/s", "p50 ms", "p99 ms", "ratio", "CPU us/req", "target", "result")
     lines = [
-        (r.name, "-", "-", "-", "-", r.target, r.verdict)
+        (r.name, "-", "-", "-", "-", "-", r.target, r.verdict)
         if r.errors
         else (
             r.name,
@@ -624,13 +646,14 @@ def table(rows: Sequence[Measurement]) -> str:
             _fmt(r.p50_ms, ".2f"),
             _fmt(r.p99_ms, ".2f"),
             _fmt(r.ratio, ".2f"),
+            _fmt(r.cpu_us_per_request, ",.0f"),
             r.target,
             r.verdict,
         )
         for r in rows
     ]
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
-    right = {1, 2, 3, 4}
+    right = {1, 2, 3, 4, 5}
 
     def render(row: Sequence[str]) -> str:
         cells = [
@@ -721,7 +744,9 @@ def _run_all(
             ceiling = measure(ceiling_server, settings, CEILING, Path(tmp))
     for row, scenario in zip(rows, scenarios, strict=True):
         judge(row, scenario, ceiling)
-    ceiling.ratio = 1.0 if not ceiling.errors else None
+    if not ceiling.errors:
+        ceiling.ratio = 1.0
+        ceiling.cpu_ratio = 1.0 if ceiling.cpu_us_per_request else None
     return ceiling, rows
 
 
@@ -749,10 +774,10 @@ def main(scenarios: Sequence[Scenario]) -> int:
             print(f"ERROR {row.name}: {problem}")
         for problem in row.warmup_errors:
             print(f"note  {row.name} (warm-up only): {problem}")
-        if row.background_busy is not None and row.background_busy > BUSY_WARNING_SHARE:
+        if row.other_busy_share is not None and row.other_busy_share > NOISE_WARNING_SHARE:
             print(
-                f"note  {row.name}: the machine was {row.background_busy:.0%} busy with other "
-                "work before the run: compare ratios only from quiet runs"
+                f"note  {row.name}: other work used {row.other_busy_share:.0%} of the machine "
+                "during the run: its req/s and ratio are unreliable, run again on a quiet machine"
             )
     missed = [row.name for row in rows if row.target_met is False]
     if missed:

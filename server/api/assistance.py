@@ -124,7 +124,9 @@ def list_applications(args, pagination_parameters):
             page_size=size,
         )
     pagination_parameters.item_count = total
-    return [_describe(app) for app in items]
+    return service.describe_many(
+        db.session, items, principal=principal, cipher=cipher(), today=today()
+    )
 
 
 @blp.route("/applications/<int:application_id>", methods=["GET"])
@@ -147,7 +149,11 @@ def get_application(application_id):
 def update_application(body, application_id):
     """Edit a draft or a returned application."""
     app = service.update_draft(
-        db.session, principal=current_principal(), application_id=application_id, **body
+        db.session,
+        principal=current_principal(),
+        application_id=application_id,
+        today=today(),
+        **body,
     )
     return _describe(app)
 
@@ -237,6 +243,7 @@ def upload_attachment(form, files, application_id):
         filename=upload.filename,
         kind=form.get("kind"),
         settings=settings(),
+        today=today(),
     )
 
 
@@ -287,6 +294,7 @@ def delete_attachment(application_id, attachment_id):
         application_id=application_id,
         attachment_id=attachment_id,
         settings=settings(),
+        today=today(),
     )
     directory = settings().storage_dir
     after_commit(lambda: storage.delete(file_id, directory=directory))

@@ -43,7 +43,10 @@ def idempotent(scope: str):
                 raise ValidationFailed({HEADER: ["长度不能超过 128。"]}, location="headers")
             r = redis_client.client
             redis_key = f"idem:{scope}:{current_principal().id}:{key}"
-            fingerprint = hashlib.sha256(request.get_data()).hexdigest()
+            # The same key for another request (another path, another body) is a mistake.
+            fingerprint = hashlib.sha256(
+                f"{request.method} {request.path}\n".encode() + request.get_data()
+            ).hexdigest()
             pending = json.dumps({"fp": fingerprint, "pending": True})
             if not r.set(redis_key, pending, nx=True, ex=PENDING_SECONDS):
                 return _replay(r.get(redis_key), fingerprint)

@@ -358,7 +358,6 @@ DRAFT_FIELDS = (
     "emergency",
     "medical_out_of_pocket_fen",
     "relatives",
-    "is_urban",
 )
 
 
@@ -472,14 +471,20 @@ def _check_version(app: Application, version: int) -> None:
 
 
 def update_draft(
-    session: Session, *, principal: Principal, application_id: int, version: int, **fields
+    session: Session,
+    *,
+    principal: Principal,
+    application_id: int,
+    version: int,
+    today: date,
+    **fields,
 ) -> Application:
     """Edit a draft or a returned application (the applicant, or the worker who filed it)."""
     app = get_application(session, principal=principal, application_id=application_id)
     _require_owner(session, app, principal)
     _check_version(app, version)
     if app.status not in ("draft", "returned"):
-        raise _wrong_state(app, principal, "edit")
+        raise _wrong_state(app, principal, "edit", _my_id_hash(session, principal), today)
     _apply_draft_fields(app, fields)
     _flush(session)
     return app
@@ -529,15 +534,19 @@ ACTIONS: dict[str, Action] = {
     "review": Action(frozenset({"investigated"}), "township", "county"),
     "approve": Action(frozenset({"in_notice"}), "county"),
     "reject": Action(frozenset({"in_notice", "reviewed"}), "county"),
-    "pay_first": Action(frozenset({"submitted", "accepted"}), "township"),
+    "pay_first": Action(frozenset({"submitted", "accepted"}), "township", "county"),
 }
 
 
-def allowed_actions(app: Application, principal: Principal, my_id_hash: str | None) -> list[str]:
+def allowed_actions(
+    app: Application, principal: Principal, my_id_hash: str | None, today: date
+) -> list[str]:
     """What this person may do with this application now."""
     result = []
     for name, action in ACTIONS.items():
         if app.status not in action.from_states:
+            continue
+        if name in ("approve", "reject") and _notice_running(app, today):
             continue
         try:
             _authorize(app, principal, my_id_hash, name)
@@ -572,11 +581,11 @@ def _authorize(app: Application, principal: Principal, my_id_hash: str | None, n
         )
 
 
-def _wrong_state(app: Application, principal: Principal, name: str, my_id_hash=None):
+def _wrong_state(app: Application, principal: Principal, name: str, my_id_hash, today: date):
     return Conflict(
         f"这份申请当前状态为“{STATUS_NAMES[app.status]}”，不能{ACTION_NAMES.get(name, name)}。",
         error="wrong_state",
-        extra={"allowed_actions": allowed_actions(app, principal, my_id_hash)},
+        extra={"allowed_actions": allowed_actions(app, principal, my_id_hash, today)},
     )
 
 
@@ -623,12 +632,13 @@ def act(
     my_hash = _my_id_hash(session, principal)
     _authorize(app, principal, my_hash, action)
     _check_version(app, version)
-    if app.status not in ACTIONS[action].from_states:
-        raise _wrong_state(app, principal, action, my_hash)
     today = common.local_today(now)
+    if app.status not in ACTIONS[action].from_states:
+        raise _wrong_state(app, principal, action, my_hash, today)
     before = app.status
     HANDLERS[action](session, app, payload, now=now, today=today, settings=settings)
-    _flush(session)
+    _notify_applicant(session, app, action)
+    _flush(session)  # one UPDATE, guarded by the version the reader saw
     _record(
         session,
         app,
@@ -639,7 +649,6 @@ def act(
         payload.get("comment"),
         _event_data(action, payload),
     )
-    _notify_applicant(session, app, action)
     return app
 
 
@@ -812,6 +821,25 @@ def _review(session, app, payload, *, now, today, settings) -> None:
         )
 
 
+def _notice_running(app: Application, today: date) -> bool:
+    return (
+        app.status == "in_notice"
+        and app.notice_ends_on is not None
+        and (today < app.notice_ends_on)
+    )
+
+
+def _require_notice_over(session: Session, app: Application, today: date) -> None:
+    """A decision on a case in notice waits for the notice to end without an open objection."""
+    if _notice_running(app, today):
+        raise Conflict(
+            f"公示期到 {app.notice_ends_on.isoformat()} 才结束，结束后才能作出决定。",
+            error="notice_not_over",
+        )
+    if app.status == "in_notice" and _open_objections(session, app):
+        raise Conflict("公示期间有未处理的异议，不能作出决定。", error="open_objection")
+
+
 def _open_objections(session: Session, app: Application) -> int:
     return session.scalar(
         select(func.count())
@@ -821,13 +849,7 @@ def _open_objections(session: Session, app: Application) -> int:
 
 
 def _approve(session, app, payload, *, now, today, settings) -> None:
-    if app.notice_ends_on and today < app.notice_ends_on:
-        raise Conflict(
-            f"公示期到 {app.notice_ends_on.isoformat()} 才结束，结束后才能批准。",
-            error="notice_not_over",
-        )
-    if _open_objections(session, app):
-        raise Conflict("公示期间有未处理的异议，不能批准。", error="open_objection")
+    _require_notice_over(session, app, today)
     app.status = "approved"
     app.amount_fen = app.proposed_amount_fen
     app.decided_at = now
@@ -846,6 +868,7 @@ def _add_year(day: date) -> date:
 
 
 def _reject(session, app, payload, *, now, today, settings) -> None:
+    _require_notice_over(session, app, today)
     reasons = (payload.get("reasons") or app.decision_reasons or "").strip()
     if not reasons or not (payload.get("reasons") or "").strip():
         raise ValidationFailed({"reasons": ["不予批准须写明理由，将书面告知申请人。"]})
@@ -914,6 +937,11 @@ NOTIFICATIONS = {
 
 def _notify_applicant(session: Session, app: Application, action: str) -> None:
     title, template = NOTIFICATIONS[action]
+    if app.applicant_id is None:
+        # Filed for someone without an account then: bind it once they have bound their ID.
+        app.applicant_id = session.scalar(
+            select(User.id).where(User.id_number_hash == app.applicant_id_number_hash)
+        )
     program = PROGRAMS[app.program].name
     if app.proposal == "approve":
         review_text = (
@@ -956,6 +984,7 @@ def add_attachment(
     filename: str,
     kind: str | None,
     settings: AssistanceSettings,
+    today: date,
 ) -> Attachment:
     """Store a document for a draft or returned application (the applicant or their agent)."""
     from server.services import storage
@@ -963,7 +992,7 @@ def add_attachment(
     app = get_application(session, principal=principal, application_id=application_id)
     _require_owner(session, app, principal)
     if app.status not in ("draft", "returned"):
-        raise _wrong_state(app, principal, "edit")
+        raise _wrong_state(app, principal, "edit", _my_id_hash(session, principal), today)
     count = session.scalar(
         select(func.count()).select_from(Attachment).where(Attachment.application_id == app.id)
     )
@@ -1018,6 +1047,7 @@ def delete_attachment(
     application_id: int,
     attachment_id: str,
     settings: AssistanceSettings,
+    today: date,
 ) -> str:
     """Remove a document while the application is a draft; answers the file id to delete."""
     attachment = get_attachment(
@@ -1026,7 +1056,7 @@ def delete_attachment(
     app = session.get(Application, application_id)
     _require_owner(session, app, principal)
     if app.status != "draft":
-        raise _wrong_state(app, principal, "edit")
+        raise _wrong_state(app, principal, "edit", _my_id_hash(session, principal), today)
     session.delete(attachment)
     session.flush()
     return attachment.id
@@ -1099,9 +1129,9 @@ def object_to_notice(
     app.notice_starts_on = app.notice_ends_on = None
     app.proposal = app.proposed_amount_fen = None
     app.due_on = common.add_working_days(today, settings.township_days, holidays=settings.holidays)
+    _notify_applicant(session, app, "object")
     _flush(session)
     _record(session, app, principal, "object", before, "accepted", reason)
-    _notify_applicant(session, app, "object")
     return objection
 
 
@@ -1118,16 +1148,7 @@ def describe(
     detail: bool = False,
 ) -> dict:
     """An application as the reader may see it: ID number masked, the actions open to them."""
-    my_hash = _my_id_hash(session, principal)
-    view = {column.key: getattr(app, column.key) for column in Application.__table__.columns}
-    for secret in ("applicant_id_number_enc", "applicant_id_number_hash"):
-        view.pop(secret)
-    view["applicant_id_number"] = identity.mask_id_number(
-        cipher.decrypt(app.applicant_id_number_enc)
-    )
-    view["status_name"] = STATUS_NAMES[app.status]
-    view["overdue"] = bool(app.due_on and app.due_on < today)
-    view["allowed_actions"] = allowed_actions(app, principal, my_hash)
+    view = describe_many(session, [app], principal=principal, cipher=cipher, today=today)[0]
     if detail:
         view["events"] = session.scalars(
             select(ApplicationEvent)
@@ -1140,6 +1161,28 @@ def describe(
             .order_by(Attachment.created_at)
         ).all()
     return view
+
+
+def describe_many(
+    session: Session, apps, *, principal: Principal, cipher: Cipher, today: date
+) -> list[dict]:
+    """Several applications as `describe` shows them, reading the reader's own data once."""
+    my_hash = _my_id_hash(session, principal)
+    columns = [c.key for c in Application.__table__.columns if c.key not in HIDDEN_COLUMNS]
+    views = []
+    for app in apps:
+        view = {key: getattr(app, key) for key in columns}
+        view["applicant_id_number"] = identity.mask_id_number(
+            cipher.decrypt(app.applicant_id_number_enc)
+        )
+        view["status_name"] = STATUS_NAMES[app.status]
+        view["overdue"] = bool(app.due_on and app.due_on < today)
+        view["allowed_actions"] = allowed_actions(app, principal, my_hash, today)
+        views.append(view)
+    return views
+
+
+HIDDEN_COLUMNS = frozenset({"applicant_id_number_enc", "applicant_id_number_hash"})
 
 
 def reveal_identity(

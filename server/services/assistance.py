@@ -303,6 +303,9 @@ def list_mine(session: Session, *, principal: Principal, page: int, page_size: i
     return _paginate(session, query, page, page_size)
 
 
+QUEUE_STATES = ("submitted", "accepted", "investigated", "reviewed", "in_notice", "returned")
+
+
 def list_queue(
     session: Session,
     *,
@@ -331,20 +334,21 @@ def list_queue(
             query = query.where(
                 Application.county_code.startswith(regions_service.scope_prefix(scope))
             )
-    if statuses:
-        query = query.where(Application.status.in_(statuses))
+    # The queue is the work still to do, unless the worker asks for other states.
+    query = query.where(Application.status.in_(statuses or QUEUE_STATES))
     if program:
         query = query.where(Application.program == program)
     if overdue is True:
         query = query.where(Application.due_on < today)
     elif overdue is False:
         query = query.where(or_(Application.due_on.is_(None), Application.due_on >= today))
-    query = query.order_by(Application.due_on.is_(None), Application.due_on, Application.id)
+    query = query.order_by(Application.due_on.asc().nulls_last(), Application.id)
     return _paginate(session, query, page, page_size)
 
 
 def _paginate(session: Session, query, page: int, page_size: int):
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    count = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    total = session.scalar(count)
     items = session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
     return items, total
 

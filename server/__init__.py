@@ -11,7 +11,7 @@ from server.config import load_config
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app for APP_ENV, with `overrides` applied to its configuration."""
-    from server.api import Api, register_blueprints
+    from server.api import Api, limited_endpoints, register_blueprints
     from server.api.security import authenticate_request, finish_transaction
     from server.errors import register_error_handlers
     from server.extensions import db, limiter, redis_client
@@ -56,6 +56,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     api = Api(app)
     register_blueprints(api)
+    # Views without a limit of their own skip the limiter's per-request work altogether.
+    limited = limited_endpoints(app)
+    limiter.request_filter(lambda: request.endpoint not in limited)
     register_error_handlers(app)
 
     from server.cli import register_cli

@@ -35,6 +35,28 @@ def _fields_with_control_chars(data, prefix: str = "") -> list[str]:
     return found
 
 
+def rate_limited(limit_value):
+    """flask-limiter's `limit`, marking the view so that unlimited views skip the limiter."""
+
+    def decorator(func):
+        from server.extensions import limiter
+
+        limited = limiter.limit(limit_value)(func)
+        limited._rate_limited = True
+        return limited
+
+    return decorator
+
+
+def limited_endpoints(app) -> frozenset[str]:
+    """The endpoints with a rate limit of their own."""
+    return frozenset(
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "_rate_limited", False)
+    )
+
+
 def login_limit() -> str:
     """Rate limit of login and refresh, per client address."""
     return current_app.config["RATE_LIMIT_LOGIN"]

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from flask import current_app, send_file
 
-from server.api import Blueprint, public_limit, write_limit
+from server.api import Blueprint, public_limit, rate_limited, write_limit
 from server.api.idempotency import HEADER_DOC, idempotent
 from server.api.security import cipher, current_principal
-from server.extensions import db, limiter
+from server.extensions import db
 from server.schemas import assistance as schemas
 from server.schemas.common import ErrorSchema
 from server.services import assistance as service
@@ -48,7 +48,7 @@ def _describe(app, *, detail: bool = False) -> dict:
 
 @blp.route("/programs", methods=["GET"])
 @blp.public
-@limiter.limit(public_limit)
+@rate_limited(public_limit)
 @blp.arguments(schemas.ProgramQueryArgsSchema, location="query")
 @blp.response(200, schemas.ProgramSchema(many=True))
 @blp.alt_response(404, schema=ErrorSchema, description="No such region")
@@ -60,7 +60,7 @@ def list_programs(args):
 
 
 @blp.route("/standards", methods=["POST"])
-@limiter.limit(write_limit)
+@rate_limited(write_limit)
 @blp.arguments(schemas.StandardCreateSchema)
 @blp.response(201, schemas.StandardSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Below county level")
@@ -73,7 +73,7 @@ def add_standard(body):
 
 @blp.route("/eligibility", methods=["POST"])
 @blp.public
-@limiter.limit(public_limit)
+@rate_limited(public_limit)
 @blp.arguments(schemas.EligibilityQuerySchema)
 @blp.response(200, schemas.EligibilitySchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such region")
@@ -87,7 +87,7 @@ def check_eligibility(body):
 
 
 @blp.route("/applications", methods=["POST"])
-@limiter.limit(write_limit)
+@rate_limited(write_limit)
 @idempotent("assistance.create")
 @blp.arguments(schemas.ApplicationCreateSchema)
 @blp.response(201, schemas.ApplicationSchema)
@@ -141,7 +141,7 @@ def get_application(application_id):
 
 
 @blp.route("/applications/<int:application_id>", methods=["PATCH"])
-@limiter.limit(write_limit)
+@rate_limited(write_limit)
 @blp.arguments(schemas.ApplicationUpdateSchema)
 @blp.response(200, schemas.ApplicationSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or not yours")
@@ -212,7 +212,7 @@ def _action_view(action: str, schema, summary: str):
     if action == "submit":
         view = blp.doc(parameters=[HEADER_DOC])(view)
         view = idempotent("assistance.submit")(view)
-    view = limiter.limit(write_limit)(view)
+    view = rate_limited(write_limit)(view)
     route = action.replace("_", "-")
     return blp.route(f"/applications/<int:application_id>/{route}", methods=["POST"])(view)
 
@@ -225,7 +225,7 @@ for _action, (_schema, _summary) in ACTION_SCHEMAS.items():
 
 
 @blp.route("/applications/<int:application_id>/attachments", methods=["POST"])
-@limiter.limit(write_limit)
+@rate_limited(write_limit)
 @blp.arguments(schemas.AttachmentUploadSchema, location="form")
 @blp.arguments(schemas.FileSchema, location="files")
 @blp.response(201, schemas.AttachmentSchema)
@@ -280,7 +280,7 @@ def download_attachment(application_id, attachment_id):
 @blp.route(
     "/applications/<int:application_id>/attachments/<string:attachment_id>", methods=["DELETE"]
 )
-@limiter.limit(write_limit)
+@rate_limited(write_limit)
 @blp.response(204)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or not yours")
 @blp.alt_response(409, schema=ErrorSchema, description="No longer a draft")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from server.api import Blueprint, login_limit
+from server.api import Blueprint, login_limit, rate_limited
 from server.api.security import cipher, token_settings
 from server.errors import NotFound
-from server.extensions import db, limiter, redis_client
+from server.extensions import db, redis_client
 from server.schemas.auth import DevLoginSchema, RefreshSchema, TokenSchema, WeChatLoginSchema
 from server.schemas.common import ErrorSchema
 from server.services import auth as auth_service
@@ -32,7 +32,7 @@ def _token_answer(user, pair: auth_service.TokenPair | None = None) -> dict:
 
 @blp.route("/wechat", methods=["POST"])
 @blp.public
-@limiter.limit(login_limit)
+@rate_limited(login_limit)
 @blp.arguments(WeChatLoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="The wx.login code is invalid or used")
@@ -64,7 +64,7 @@ def dev_login(body):
 
 @blp.route("/refresh", methods=["POST"])
 @blp.public
-@limiter.limit(login_limit)
+@rate_limited(login_limit)
 @blp.arguments(RefreshSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Expired, revoked or reused token")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app
 
-from server.api import Blueprint, public_limit, write_limit
+from server.api import Blueprint, public_limit, rate_limited, write_limit
 from server.api.assistance import today
 from server.api.security import current_principal
-from server.extensions import db, limiter
+from server.extensions import db
 from server.schemas import assistance as schemas
 from server.schemas.common import ErrorSchema
 from server.services import assistance as assistance_service
@@ -17,7 +17,7 @@ blp = Blueprint("public", __name__, url_prefix="/api/v1/public", description="Pu
 
 @blp.route("/notices", methods=["GET"])
 @blp.public
-@limiter.limit(public_limit)
+@rate_limited(public_limit)
 @blp.arguments(schemas.NoticeQueryArgsSchema, location="query")
 @blp.response(200, schemas.NoticeSchema(many=True))
 @blp.paginate()
@@ -36,7 +36,7 @@ def list_notices(args, pagination_parameters):
 
 
 @blp.route("/notices/<int:application_id>/objections", methods=["POST"])
-@limiter.limit(write_limit)
+@rate_limited(write_limit)
 @blp.arguments(schemas.ObjectionCreateSchema)
 @blp.response(201, schemas.ObjectionSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not in notice")

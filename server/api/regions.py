@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.api import Blueprint, public_limit
-from server.extensions import db, limiter
+from server.api import Blueprint, public_limit, rate_limited
+from server.extensions import db
 from server.schemas.common import ErrorSchema
 from server.schemas.regions import RegionQueryArgsSchema, RegionSchema
 from server.services import regions as regions_service
@@ -13,7 +13,7 @@ blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="
 
 @blp.route("", methods=["GET"])
 @blp.public
-@limiter.limit(public_limit)
+@rate_limited(public_limit)
 @blp.arguments(RegionQueryArgsSchema, location="query")
 @blp.response(200, RegionSchema(many=True))
 @blp.alt_response(404, schema=ErrorSchema, description="No such parent region")
@@ -26,7 +26,7 @@ def list_regions(args):
 
 @blp.route("/<string:code>", methods=["GET"])
 @blp.public
-@limiter.limit(public_limit)
+@rate_limited(public_limit)
 @blp.response(200, RegionSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such region")
 def get_region(code):

@@ -58,7 +58,7 @@ def authenticate_request() -> None:
         except DomainError as exc:
             raise Unauthorized("账号不存在，请重新登录。", error="token_invalid") from exc
         principal = users_service.principal_of(user)
-        profile = users_service.profile(user, cipher=cipher())
+        profile = users_service.profile_json(user, cipher=cipher())
         users_service.store_cache(
             redis_client.client,
             user=user,
@@ -67,7 +67,7 @@ def authenticate_request() -> None:
         )
     g.principal = principal
     g.claims = claims
-    g.profile = profile
+    g.profile_json = profile
 
 
 def current_principal() -> Principal:

@@ -2,22 +2,28 @@
 
 Each runs against the real app (gunicorn, PostgreSQL, Redis, seeded demo city) and is compared
 with the ceiling (bench/ceiling.py) measured in the same run. See bench/harness.py:Scenario.
-
-Example of a write, for later:
-
-    Scenario(
-        name="PATCH /api/v1/me",
-        method="PATCH",
-        path="/api/v1/me",
-        setup=logged_in("demo-resident"),
-        body={"real_name": "张三"},
-        target_p99_ms=50,
-    )
 """
 
 from __future__ import annotations
 
-from bench.harness import Scenario, logged_in
+import os
+
+from bench.assistance_data import fill
+from bench.harness import DEFAULT_DATABASE_URL, Client, Prepared, Scenario, logged_in
+from server.config import DEFAULT_DATA_KEY
+
+QUEUE_APPLICATIONS = int(os.environ.get("BENCH_QUEUE_APPLICATIONS", "100000"))
+
+
+def county_queue(client: Client) -> Prepared:
+    """100 000 applications in the database, then the county worker's token."""
+    fill(
+        os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        QUEUE_APPLICATIONS,
+        data_key=os.environ.get("DATA_KEY", DEFAULT_DATA_KEY),
+    )
+    return Prepared(headers=client.bearer("demo-worker-county"))
+
 
 SCENARIOS: list[Scenario] = [
     Scenario(
@@ -25,5 +31,11 @@ SCENARIOS: list[Scenario] = [
         path="/api/v1/me",
         setup=logged_in("demo-resident"),
         target_ratio=0.50,
+    ),
+    Scenario(
+        name=f"county queue, {QUEUE_APPLICATIONS:,} applications",
+        path="/api/v1/assistance/applications?status=submitted",
+        setup=county_queue,
+        target_p99_ms=50,
     ),
 ]

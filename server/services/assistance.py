@@ -22,6 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from server.models.assistance import (
+    FINAL_STATUSES,
+    STATUSES,
     Application,
     ApplicationEvent,
     AssistanceStandard,
@@ -303,7 +305,9 @@ def list_mine(session: Session, *, principal: Principal, page: int, page_size: i
     return _paginate(session, query, page, page_size)
 
 
-QUEUE_STATES = ("submitted", "accepted", "investigated", "reviewed", "in_notice", "returned")
+OPEN_STATES = frozenset(STATUSES) - set(FINAL_STATUSES)
+# What is still to do, for a worker: open, and past the applicant's draft.
+QUEUE_STATES = tuple(sorted(OPEN_STATES - {"draft"}))
 
 
 def list_queue(
@@ -511,16 +515,6 @@ def _flush(session: Session) -> None:
 
 # --- the review: one table of actions ---------------------------------------------------------
 
-OPEN_STATES = {
-    "draft",
-    "submitted",
-    "returned",
-    "accepted",
-    "investigated",
-    "reviewed",
-    "in_notice",
-}
-
 
 @dataclass(frozen=True)
 class Action:
@@ -531,7 +525,7 @@ class Action:
 
 ACTIONS: dict[str, Action] = {
     "submit": Action(frozenset({"draft", "returned"}), None),
-    "withdraw": Action(frozenset(OPEN_STATES), None),
+    "withdraw": Action(OPEN_STATES, None),
     "accept": Action(frozenset({"submitted"}), "township", "county"),
     "return": Action(frozenset({"submitted"}), "township", "county"),
     "investigate": Action(frozenset({"accepted"}), "community", "county"),

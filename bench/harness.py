@@ -17,6 +17,7 @@ are killed on the way out whatever happens (errors, Ctrl-C, SIGTERM).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -32,7 +33,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,9 @@ class Scenario:
     target_ratio: float | None = None
     target_p99_ms: float | None = None
     lua_script: str | None = None
+    # wrk connections for this scenario (default: the settings'). A latency target is judged at
+    # one connection per gunicorn worker, so that p99 is the server's time, not a queue's.
+    connections: int | None = None
     expect_status: int = 200  # of the check request; 2xx/3xx only (wrk counts >= 400 as errors)
 
     def target_text(self) -> str:
@@ -219,10 +223,13 @@ def reset_database(database_url: str) -> None:
         raise BenchError(f"refusing to drop database {name!r}: its name must contain 'bench'")
     scheme = parts.scheme.split("+", 1)[0]  # postgresql+psycopg -> postgresql
     admin_url = urlunsplit((scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        ident = sql.Identifier(name)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            ident = sql.Identifier(name)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+    except psycopg.Error as exc:
+        raise BenchError(f"PostgreSQL at {parts.hostname}:{parts.port or 5432}: {exc}") from exc
 
 
 def flush_redis(redis_url: str) -> None:
@@ -232,6 +239,8 @@ def flush_redis(redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
     try:
         client.flushdb()
+    except redis.RedisError as exc:
+        raise BenchError(f"Redis at {redis_url}: {exc}") from exc
     finally:
         client.close()
 
@@ -256,7 +265,7 @@ def flask_command(settings: Settings, *args: str) -> None:
 
 
 def prepare_data(settings: Settings) -> None:
-    log(f"database {settings.database_url} (recreated), redis {settings.redis_url} (flushed)")
+    log(f"wiping and seeding database {settings.database_url} and redis {settings.redis_url}")
     reset_database(settings.database_url)
     flush_redis(settings.redis_url)
     flask_command(settings, "migrate")
@@ -567,7 +576,16 @@ def measure(server: Server, settings: Settings, scenario: Scenario, workdir: Pat
         script.write_text(request_script(scenario.method, headers, raw_body))
 
     url = server.base_url + scenario.path
-    log(f"  {scenario.name}: warm-up {settings.warmup_seconds}s, then {settings.seconds}s")
+    if scenario.connections:
+        settings = replace(
+            settings,
+            connections=scenario.connections,
+            threads=min(settings.threads, scenario.connections),
+        )
+    log(
+        f"  {scenario.name}: warm-up {settings.warmup_seconds}s, then {settings.seconds}s, "
+        f"{settings.connections} connections"
+    )
     warmup = run_wrk(url, settings, seconds=settings.warmup_seconds, headers=headers, script=script)
     result.warmup_errors = warmup.problems()
     with _redis_for_accounting(settings) as redis_conn:
@@ -581,6 +599,7 @@ def measure(server: Server, settings: Settings, scenario: Scenario, workdir: Pat
     result.errors = run.problems()
     if result.errors:
         log(f"  {scenario.name}: wrk said:\n{run.output}")
+        result.errors.append(f"the server's log: {server.log_path.relative_to(ROOT)}")
     return result
 
 
@@ -731,6 +750,30 @@ def _check_scenarios(scenarios: Sequence[Scenario]) -> None:
             raise BenchError(f"{scenario.name}: expect_status must be 2xx or 3xx")
 
 
+@contextmanager
+def bench_lock(settings: Settings) -> Iterator[None]:
+    """One bench run at a time per bench database: a second one would drop it mid-run."""
+    name = re.sub(r"\W+", "_", urlsplit(settings.database_url).path.strip("/")) or "bench"
+    path = Path(tempfile.gettempdir()) / f"minzheng-{name}.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise BenchError(
+                f"another bench run (pid {holder}) is using {name}; wait for it to finish"
+            ) from None
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _run_all(
     settings: Settings, scenarios: Sequence[Scenario]
 ) -> tuple[Measurement, list[Measurement]]:
@@ -758,7 +801,8 @@ def main(scenarios: Sequence[Scenario]) -> int:
     try:
         settings = Settings.from_env()
         _check_scenarios(scenarios)
-        ceiling, rows = _run_all(settings, scenarios)
+        with bench_lock(settings):
+            ceiling, rows = _run_all(settings, scenarios)
     except KeyboardInterrupt:
         log("interrupted; servers stopped")
         return 130

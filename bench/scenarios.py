@@ -37,5 +37,6 @@ SCENARIOS: list[Scenario] = [
         path="/api/v1/assistance/applications?status=submitted",
         setup=county_queue,
         target_p99_ms=50,
+        connections=4,
     ),
 ]

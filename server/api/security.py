@@ -50,8 +50,9 @@ def authenticate_request() -> None:
         token=_bearer_token(),
         extra_keys_for=lambda c: (users_service.cache_key(c["sub"]),),
     )
-    if cached is not None:
-        principal, profile = users_service.parse_cached_entry(cached)
+    parsed = users_service.parse_cached_entry(cached) if cached is not None else None
+    if parsed is not None:
+        principal, profile = parsed
     else:
         try:
             user = users_service.get_user(db.session, user_id=int(claims["sub"]))

@@ -34,8 +34,13 @@ class Principal:
     worker_region_code: str | None = None
 
 
+# The entry's format is part of the key: a deploy that changes it starts from an empty cache
+# instead of misreading the old entries.
+CACHE_FORMAT = "v2"
+
+
 def cache_key(user_id: int | str) -> str:
-    return f"user:{user_id}"
+    return f"user:{CACHE_FORMAT}:{user_id}"
 
 
 def get_user(session: Session, *, user_id: int) -> User:
@@ -107,12 +112,16 @@ def profile_json(user: User, *, cipher: Cipher) -> str:
     return json.dumps(profile(user, cipher=cipher), ensure_ascii=False)
 
 
-def parse_cached_entry(raw: str) -> tuple[Principal, str]:
-    """The principal and the profile's JSON text, from a cache entry."""
+def parse_cached_entry(raw: str) -> tuple[Principal, str] | None:
+    """The principal and the profile's JSON text from a cache entry; None when it is not one
+    (then the caller reads the database, as on a miss)."""
     principal_text, _, profile_text = raw.partition("\n")
-    principal = json.loads(principal_text)
-    principal["roles"] = tuple(principal["roles"])
-    return Principal(**principal), profile_text
+    try:
+        principal = json.loads(principal_text)
+        principal["roles"] = tuple(principal["roles"])
+        return Principal(**principal), profile_text
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def store_cache(r: redis.Redis, *, user: User, cipher: Cipher, seconds: int) -> None:

@@ -121,3 +121,14 @@ def test_a_role_granted_later_shows_without_logging_in_again(app, client):
     assert result.exit_code == 0, result.output
     me = client.get("/api/v1/me", headers=headers).json
     assert me["roles"] == ["resident", "worker"] and me["worker_region_code"] == "330802001002"
+
+
+def test_a_corrupt_cache_entry_is_read_again_from_the_database(app, client, resident):
+    from server.extensions import redis_client
+    from server.services import users as users_service
+
+    me = client.get("/api/v1/me", headers=resident).json
+    with app.app_context():
+        redis_client.client.set(users_service.cache_key(me["id"]), "not an entry")
+    again = client.get("/api/v1/me", headers=resident)
+    assert again.status_code == 200 and again.json == me

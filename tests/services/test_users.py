@@ -99,3 +99,8 @@ def test_the_cached_entry_round_trips(session):
     principal, shown = users.parse_cached_entry(users.cached_entry(user, cipher=CIPHER))
     assert principal == users.principal_of(user)
     assert json.loads(shown) == users.profile(user, cipher=CIPHER)
+
+
+def test_a_cache_entry_that_is_not_one_reads_as_a_miss():
+    assert users.parse_cached_entry('{"principal": {}, "profile": {}}') is None
+    assert users.parse_cached_entry("garbage") is None

@@ -393,6 +393,7 @@ def seed_applications(session: Session, *, cipher: Cipher, settings, now, storag
             assets={"financial_fen": 200_000},
             reason="演示数据：家庭收入低，生活困难。",
             emergency=program == "temporary",
+            cause="illness" if program == "temporary" else None,
             medical_out_of_pocket_fen=800_000 if program == "medical" else 0,
         )
         file_id = f"demo{index:02d}" + "0" * 26

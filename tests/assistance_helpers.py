@@ -28,6 +28,9 @@ def upload(client, headers, app_id, content=PNG, name="id.png", kind="身份证"
 
 
 def draft(client, headers, program="dibao", **fields):
+    if program == "temporary":
+        fields.setdefault("cause", "illness")
+    fields = {key: value for key, value in fields.items() if value is not None}
     body = {
         "program": program,
         "members": MEMBERS,

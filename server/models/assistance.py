@@ -22,6 +22,7 @@ STATUSES = (
     "withdrawn",
 )
 FINAL_STATUSES = ("approved", "rejected", "withdrawn")
+TEMPORARY_CAUSES = ("fire", "accident", "illness", "disaster", "crime", "other")
 OPEN_CONDITION = "status NOT IN ('approved', 'rejected', 'withdrawn')"
 
 
@@ -86,6 +87,8 @@ class Application(TimestampMixin, Base):
     assets: Mapped[dict] = mapped_column(JSON, default=dict)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     emergency: Mapped[bool] = mapped_column(default=False)
+    # 临时救助: what happened (TEMPORARY_CAUSES); granted at most once a year per cause.
+    cause: Mapped[str | None] = mapped_column(String(16), default=None)
     medical_out_of_pocket_fen: Mapped[int] = mapped_column(default=0)
     relatives: Mapped[list] = mapped_column(JSON, default=list)
     near_relative: Mapped[bool] = mapped_column(default=False)

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from server.models.assistance import STATUSES
+from server.models.assistance import STATUSES, TEMPORARY_CAUSES
 from server.services.eligibility import RELATIONS
 from server.services.programs import PROGRAMS, PROGRAMS_WITH_STANDARDS
 
@@ -128,6 +128,10 @@ class _DraftFields(ma.Schema):
     assets = ma.fields.Nested(AssetsSchema)
     reason = ma.fields.String(validate=validate.Length(max=2000))
     emergency = ma.fields.Boolean(metadata={"description": "急难型 (temporary assistance)"})
+    cause = ma.fields.String(
+        validate=validate.OneOf(TEMPORARY_CAUSES),
+        metadata={"description": "临时救助: fire, accident, illness, disaster, crime or other"},
+    )
     medical_out_of_pocket_fen = ma.fields.Integer(
         strict=True, validate=validate.Range(min=0, max=FEN_MAX)
     )
@@ -239,6 +243,7 @@ class ApplicationSchema(ma.Schema):
     assets = ma.fields.Dict(required=True)
     reason = ma.fields.String(allow_none=True)
     emergency = ma.fields.Boolean(required=True)
+    cause = ma.fields.String(allow_none=True)
     medical_out_of_pocket_fen = ma.fields.Integer(required=True)
     relatives = ma.fields.List(ma.fields.Dict(), required=True)
     near_relative = ma.fields.Boolean(required=True)

@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "effective_from": "起始日期",
     "is_urban": "城乡类别",
     "file": "文件",
+    "cause": "困难类型",
 }
 
 

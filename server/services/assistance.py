@@ -364,6 +364,7 @@ DRAFT_FIELDS = (
     "assets",
     "reason",
     "emergency",
+    "cause",
     "medical_out_of_pocket_fen",
     "relatives",
 )
@@ -683,6 +684,8 @@ def _submit(session, app, payload, *, now, today, settings) -> None:
     problems = completeness_problems(session, app, settings)
     if problems:
         raise ValidationFailed(problems)
+    if app.program == "temporary":
+        _once_a_year_per_cause(session, app, now)
     prog = PROGRAMS[app.program]
     dibao, own = _standards_for(
         session, prog, region_code=app.region_code, is_urban=app.is_urban, on=today
@@ -701,6 +704,28 @@ def _submit(session, app, payload, *, now, today, settings) -> None:
     app.due_on = common.add_working_days(today, settings.township_days, holidays=settings.holidays)
 
 
+def _once_a_year_per_cause(session: Session, app: Application, now: datetime) -> None:
+    """临时救助 is granted at most once in twelve months for the same cause."""
+    granted = session.scalar(
+        select(Application.decided_at)
+        .where(
+            Application.applicant_id_number_hash == app.applicant_id_number_hash,
+            Application.program == "temporary",
+            Application.cause == app.cause,
+            Application.status == "approved",
+            Application.decided_at > now - timedelta(days=365),
+        )
+        .order_by(Application.decided_at.desc())
+        .limit(1)
+    )
+    if granted is not None:
+        again = common.local_today(granted + timedelta(days=365))
+        raise Conflict(
+            f"同一原因的临时救助一年内只能申请一次，{again.isoformat()} 以后可以再次申请。",
+            error="temporary_once_a_year",
+        )
+
+
 def completeness_problems(
     session: Session, app: Application, settings: AssistanceSettings
 ) -> dict[str, list[str]]:
@@ -714,6 +739,8 @@ def completeness_problems(
         problems["reason"] = ["请说明申请原因。"]
     if app.program == "medical" and app.medical_out_of_pocket_fen <= 0:
         problems["medical_out_of_pocket_fen"] = ["请填写医保报销后个人负担的医疗费用。"]
+    if app.program == "temporary" and not app.cause:
+        problems["cause"] = ["请选择遇到的困难类型（火灾、事故、疾病等）。"]
     attachments = session.scalar(
         select(func.count()).select_from(Attachment).where(Attachment.application_id == app.id)
     )
@@ -795,7 +822,9 @@ def _review(session, app, payload, *, now, today, settings) -> None:
     decision = payload.get("decision")
     if decision == "approve":
         assessment = assess_verified(app, settings)
-        if not assessment.eligible or assessment.amount_fen <= 0:
+        # Rehabilitation is paid to the institution at its own rate when no standard is set.
+        needs_amount = not (app.program == "child_rehab" and app.program_standard_fen is None)
+        if not assessment.eligible or (needs_amount and assessment.amount_fen <= 0):
             failed = [r.message for r in assessment.reasons if not r.passed]
             raise ValidationFailed(
                 {"decision": ["按核实的情况不符合条件，不能提议批准：" + "；".join(failed)]}

@@ -76,6 +76,8 @@ def attach(session, application: Application, uploader) -> Attachment:
 
 def new_application(session, people, cipher, program="dibao", *, document=True, **fields):
     """A draft of the demo resident's, complete unless told otherwise."""
+    if program == "temporary":
+        fields.setdefault("cause", "illness")
     values = {
         "members": MEMBERS,
         "assets": {"financial_fen": 100_000},

@@ -36,7 +36,7 @@ from server.services import common, eligibility, identity
 from server.services import regions as regions_service
 from server.services.eligibility import yuan
 from server.services.identity import Cipher
-from server.services.permissions import in_scope, is_admin, level_at_least
+from server.services.permissions import in_scope, is_admin, require
 from server.services.programs import PROGRAMS, PROGRAMS_WITH_STANDARDS, Program
 from server.services.users import Principal
 
@@ -175,10 +175,12 @@ def add_standard(
     monthly_fen: int,
 ) -> AssistanceStandard:
     """A new standard from a date (a county worker or above, inside their scope)."""
-    if not is_admin(principal) and not level_at_least(principal, "county"):
-        raise Forbidden(
-            "调整救助标准需要县（市、区）级以上民政工作人员办理。", error="level_too_low"
-        )
+    require(
+        principal,
+        roles=("worker",),
+        min_level="county",
+        level_message="调整救助标准需要县（市、区）级以上民政工作人员办理。",
+    )
     if program not in PROGRAMS_WITH_STANDARDS:
         raise ValidationFailed(
             {"program": [f"只有{'、'.join(PROGRAMS_WITH_STANDARDS)}有单独的标准。"]}
@@ -322,8 +324,7 @@ def list_queue(
     page_size: int,
 ):
     """A worker's queue: the applications in their scope, soonest deadline first."""
-    if "worker" not in principal.roles and not is_admin(principal):
-        raise Forbidden("只有工作人员可以查看办理队列。", error="role_required")
+    require(principal, roles=("worker",))
     query = select(Application).where(Application.status != "draft")
     scope = principal.worker_region_code
     level = principal.worker_level
@@ -565,19 +566,20 @@ def _authorize(app: Application, principal: Principal, my_id_hash: str | None, n
         if not (is_applicant(app, principal, my_id_hash) or app.agent_id == principal.id):
             raise Forbidden("只有申请人或代办人可以这样做。", error="not_applicant")
         return
-    if "worker" not in principal.roles and not is_admin(principal):
-        raise Forbidden("您没有权限办理这份申请。", error="role_required")
-    if is_applicant(app, principal, my_id_hash):
+    if is_applicant(app, principal, my_id_hash) and "worker" in principal.roles:
         raise Forbidden("工作人员不能办理自己的申请。", error="own_application")
     level = action.level
     if app.near_relative and action.near_relative_level:
         level = action.near_relative_level
-    if not is_admin(principal) and not level_at_least(principal, level):
-        raise Forbidden(
-            "这一步需要更高一级的工作人员办理。"
-            + ("（此申请人申报了在职工作人员近亲属，由县级办理。）" if app.near_relative else ""),
-            error="level_too_low",
-        )
+    require(
+        principal,
+        roles=("worker",),
+        min_level=level,
+        region_code=app.region_code,
+        check_scope=True,
+        level_message="这一步需要更高一级的工作人员办理。"
+        + ("（此申请人申报了在职工作人员近亲属，由县级办理。）" if app.near_relative else ""),
+    )
 
 
 def _wrong_state(app: Application, principal: Principal, name: str, my_id_hash, today: date):
@@ -1217,8 +1219,7 @@ def reveal_identity(
 ) -> dict:
     """The applicant's full ID number, for a reviewing worker in scope; the read is audited."""
     app = get_application(session, principal=principal, application_id=application_id)
-    if "worker" not in principal.roles and not is_admin(principal):
-        raise Forbidden("只有办理的工作人员可以查看完整身份证号码。", error="role_required")
+    require(principal, roles=("worker",))
     common.audit(
         session,
         actor_id=principal.id,

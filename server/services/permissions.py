@@ -43,13 +43,14 @@ def require(
     min_level: str | None = None,
     region_code: str | None = None,
     check_scope: bool = False,
+    level_message: str = "此操作需要更高一级的工作人员办理。",
 ) -> None:
     """Raise unless the principal has one of `roles` (admins always do), the worker level
     `min_level` or above, and, with `check_scope`, `region_code` inside their scope."""
     admin = is_admin(principal)
     if roles and not admin and not any(role in principal.roles for role in roles):
         raise Forbidden("您没有权限进行此操作。", error="role_required")
-    if min_level and not admin and not level_at_least(principal, min_level):
-        raise Forbidden("此操作需要更高一级的工作人员办理。", error="level_too_low")
     if check_scope and not in_scope(principal, region_code):
         raise NotFound()
+    if min_level and not admin and not level_at_least(principal, min_level):
+        raise Forbidden(level_message, error="level_too_low")

@@ -804,11 +804,18 @@ def test_a_standard_from_tomorrow_does_not_apply_today(client, resident, county_
     assert step(client, resident, app["id"], "submit")["dibao_standard_fen"] == 48_000
 
 
-@pytest.mark.parametrize("who", ["resident", "community_worker", "township_worker"])
-def test_a_standard_below_county_level_is_403(client, request, session, who):
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [
+        ("resident", "role_required"),
+        ("community_worker", "level_too_low"),
+        ("township_worker", "level_too_low"),
+    ],
+)
+def test_a_standard_below_county_level_is_403(client, request, session, who, error):
     response = new_standard(client, request.getfixturevalue(who))
     assert response.status_code == 403, response.json
-    assert response.json["error"] == "level_too_low"
+    assert response.json["error"] == error
 
 
 def test_a_standard_for_a_region_outside_the_scope_is_404(client, county_worker):

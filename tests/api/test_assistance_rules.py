@@ -779,3 +779,49 @@ def test_the_full_id_number_is_shown_only_to_a_worker_in_scope(client, session, 
         assert client.get(url, headers=headers).status_code == 404
     listed = client.get(f"{BASE}/{app_id}", headers=people.township).json
     assert listed["applicant_id_number"] == "330802********0012"
+
+
+def test_a_worker_who_filed_for_a_resident_cannot_act_once_the_case_is_outside_their_scope(
+    app, client, community_worker, township_worker
+):
+    """The agent may still read the case, but acting on it needs the scope."""
+    runner = app.test_cli_runner()
+    resident_id = "330802199001010010"
+    first17 = resident_id[:17]
+    from server.services.identity import id_check_char
+
+    resident_id = first17 + id_check_char(first17)
+    created = client.post(
+        BASE,
+        headers=township_worker,
+        json={
+            "program": "dibao",
+            "applicant": {
+                "real_name": "钱大妈",
+                "id_number": resident_id,
+                "region_code": "330802001002",
+            },
+        },
+    )
+    assert created.status_code == 201, created.json
+    moved = runner.invoke(
+        args=[
+            "users",
+            "grant-worker",
+            "--openid",
+            "demo-worker-township",
+            "--level",
+            "township",
+            "--region",
+            "330802002",
+        ]
+    )
+    assert moved.exit_code == 0, moved.output
+    app_id = created.json["id"]
+    assert client.get(f"{BASE}/{app_id}", headers=township_worker).status_code == 200
+    accept = client.post(
+        f"{BASE}/{app_id}/accept",
+        headers=township_worker,
+        json={"version": created.json["version"]},
+    )
+    assert accept.status_code == 404

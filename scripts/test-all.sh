@@ -46,14 +46,18 @@ else
 fi
 
 echo "== jest (miniapp)"
-(cd miniapp && npx jest --ci --json --outputFile="$logs/jest.json" 2>&1 | tail -n 8)
-jest_status=${PIPESTATUS[0]}
+(cd miniapp && npx jest --ci --json --outputFile="$logs/jest.json" >"$logs/jest.log" 2>&1)
+jest_status=$?
+tail -n 8 "$logs/jest.log"
 if [ -f "$logs/jest.json" ]; then
-  read -r jp jf < <($BIN/python -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numPassedTests"], d["numFailedTests"])' "$logs/jest.json")
+  # A suite that fails to load counts no failed test, so count failed suites too.
+  read -r jp jf js < <($BIN/python -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numPassedTests"], d["numFailedTests"], d["numFailedTestSuites"] + d.get("numRuntimeErrorTestSuites", 0))' "$logs/jest.json")
   passed=$((passed + jp)); failed=$((failed + jf))
   [ "$jp" -eq 0 ] && leg_failed "jest ran no test"
-  [ "$jest_status" -ne 0 ] && [ "$jf" -eq 0 ] && leg_failed "jest exited $jest_status"
+  [ "$js" -gt 0 ] && [ "$jf" -eq 0 ] && leg_failed "jest: $js test suite(s) failed to run"
+  [ "$jest_status" -ne 0 ] && [ "$jf" -eq 0 ] && [ "$js" -eq 0 ] && leg_failed "jest exited $jest_status"
 else
+  cat "$logs/jest.log"
   leg_failed "jest did not run"
 fi
 

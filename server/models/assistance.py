@@ -74,6 +74,8 @@ class Application(TimestampMixin, Base):
     applicant_name: Mapped[str] = mapped_column(String(32))
     applicant_id_number_enc: Mapped[str] = mapped_column(String(128))
     applicant_id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The phone number on file when filed (the profile's, or what the agent recorded).
+    applicant_phone_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
     # Where: the applicant's community, and its township and county for the queues.

@@ -120,6 +120,11 @@ class RelativeSchema(ma.Schema):
 class ApplicantSchema(ma.Schema):
     real_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
     id_number = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+    phone = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "the resident's mobile: with the ID number, it links the case"},
+    )
     region_code = ma.fields.String(required=True, validate=validate.Length(min=2, max=12))
 
 

@@ -264,20 +264,37 @@ def _require_standards(program: Program, dibao: int | None, own: int | None) -> 
 # --- applications: reading --------------------------------------------------------------------
 
 
-def _my_id_hash(session: Session, principal: Principal) -> str | None:
-    return session.scalar(select(User.id_number_hash).where(User.id == principal.id))
+Keys = tuple[str | None, str | None]  # the reader's (ID number hash, phone hash)
 
 
-def is_applicant(app: Application, principal: Principal, my_id_hash: str | None) -> bool:
-    return app.applicant_id == principal.id or (
-        my_id_hash is not None and app.applicant_id_number_hash == my_id_hash
+def _my_keys(session: Session, principal: Principal) -> Keys:
+    row = session.execute(
+        select(User.id_number_hash, User.phone_hash).where(User.id == principal.id)
+    ).one_or_none()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _keys_match(app: Application, keys: Keys) -> bool:
+    """An unbound case (filed for someone without an account then) is theirs only when both
+    the ID number and the phone number the worker recorded match their profile."""
+    id_hash, phone_hash = keys
+    return (
+        app.applicant_id is None
+        and id_hash is not None
+        and phone_hash is not None
+        and app.applicant_id_number_hash == id_hash
+        and app.applicant_phone_hash == phone_hash
     )
 
 
-def can_view(app: Application, principal: Principal, my_id_hash: str | None) -> bool:
+def is_applicant(app: Application, principal: Principal, my_keys: Keys) -> bool:
+    return app.applicant_id == principal.id or _keys_match(app, my_keys)
+
+
+def can_view(app: Application, principal: Principal, my_keys: Keys) -> bool:
     """The applicant, whoever filed it for them, and workers whose scope holds it."""
     return (
-        is_applicant(app, principal, my_id_hash)
+        is_applicant(app, principal, my_keys)
         or app.agent_id == principal.id
         or ("worker" in principal.roles and in_scope(principal, app.region_code))
         or is_admin(principal)
@@ -292,17 +309,23 @@ def get_application(
     if with_events:
         query = query.options(selectinload(Application.events))
     app = session.scalar(query)
-    if app is None or not can_view(app, principal, _my_id_hash(session, principal)):
+    if app is None or not can_view(app, principal, _my_keys(session, principal)):
         raise NotFound("没有找到这份申请。", error="application_not_found")
     return app
 
 
 def list_mine(session: Session, *, principal: Principal, page: int, page_size: int):
     """The applications a resident made, or that were made for them or by them."""
-    my_hash = _my_id_hash(session, principal)
+    id_hash, phone_hash = _my_keys(session, principal)
     conditions = [Application.applicant_id == principal.id, Application.agent_id == principal.id]
-    if my_hash:
-        conditions.append(Application.applicant_id_number_hash == my_hash)
+    if id_hash and phone_hash:
+        conditions.append(
+            and_(
+                Application.applicant_id.is_(None),
+                Application.applicant_id_number_hash == id_hash,
+                Application.applicant_phone_hash == phone_hash,
+            )
+        )
     query = select(Application).where(or_(*conditions)).order_by(Application.id.desc())
     return _paginate(session, query, page, page_size)
 
@@ -385,12 +408,16 @@ def create_application(
     prog = _program(program)
     agent_id = None
     if applicant is not None:
-        name, id_number, home = _applicant_for_agent(session, principal, applicant)
+        name, id_number, phone, home = _applicant_for_agent(session, principal, applicant)
         agent_id = principal.id
-        applicant_user = session.scalar(
-            select(User).where(User.id_number_hash == cipher.lookup_hash("id_number", id_number))
+        phone_hash = cipher.lookup_hash("phone", phone)
+        # Bound to an account now only if its ID and phone numbers both match.
+        applicant_id = session.scalar(
+            select(User.id).where(
+                User.id_number_hash == cipher.lookup_hash("id_number", id_number),
+                User.phone_hash == phone_hash,
+            )
         )
-        applicant_id = applicant_user.id if applicant_user else None
     else:
         user = session.get(User, principal.id)
         missing = [
@@ -409,6 +436,7 @@ def create_application(
                 extra={"missing": missing},
             )
         name, id_number = user.real_name, cipher.decrypt(user.id_number_enc)
+        phone_hash = user.phone_hash
         home = region_code or user.region_code
         applicant_id = user.id
     region = _community(session, home)
@@ -418,6 +446,7 @@ def create_application(
         applicant_name=name,
         applicant_id_number_enc=cipher.encrypt(id_number),
         applicant_id_number_hash=cipher.lookup_hash("id_number", id_number),
+        applicant_phone_hash=phone_hash,
         agent_id=agent_id,
         region_code=region.code,
         township_code=region.parent_code,
@@ -446,9 +475,12 @@ def _community(session: Session, code: str) -> Region:
 
 def _applicant_for_agent(session: Session, principal: Principal, applicant: dict):
     """受委托代办: a community or township worker files for a resident of their scope."""
-    if "worker" not in principal.roles:
+    if principal.worker_level not in ("community", "township"):
         raise Forbidden("只有社区或乡镇（街道）工作人员可以代为申请。", error="role_required")
     problems = {}
+    phone = (applicant.get("phone") or "").strip()
+    if problem := identity.phone_problem(phone):
+        problems["applicant.phone"] = [problem]
     if problem := identity.id_number_problem(applicant.get("id_number", "")):
         problems["applicant.id_number"] = [problem]
     name = (applicant.get("real_name") or "").strip()
@@ -460,7 +492,7 @@ def _applicant_for_agent(session: Session, principal: Principal, applicant: dict
     region = _community(session, home)
     if not in_scope(principal, region.code):
         raise NotFound("没有找到这个地区。", error="region_not_found")
-    return name, identity.normalize_id_number(applicant["id_number"]), region.code
+    return name, identity.normalize_id_number(applicant["id_number"]), phone, region.code
 
 
 def _apply_draft_fields(app: Application, fields: dict) -> None:
@@ -494,7 +526,7 @@ def update_draft(
     _require_owner(session, app, principal)
     _check_version(app, version)
     if app.status not in ("draft", "returned"):
-        raise _wrong_state(app, principal, "edit", _my_id_hash(session, principal), today)
+        raise _wrong_state(app, principal, "edit", _my_keys(session, principal), today)
     _apply_draft_fields(app, fields)
     _flush(session)
     return app
@@ -502,8 +534,7 @@ def update_draft(
 
 def _require_owner(session: Session, app: Application, principal: Principal) -> None:
     if not (
-        is_applicant(app, principal, _my_id_hash(session, principal))
-        or (app.agent_id == principal.id)
+        is_applicant(app, principal, _my_keys(session, principal)) or (app.agent_id == principal.id)
     ):
         raise Forbidden("只有申请人或代办人可以这样做。", error="not_applicant")
 
@@ -539,7 +570,7 @@ ACTIONS: dict[str, Action] = {
 
 
 def allowed_actions(
-    app: Application, principal: Principal, my_id_hash: str | None, today: date
+    app: Application, principal: Principal, my_keys: Keys, today: date
 ) -> list[str]:
     """What this person may do with this application now."""
     result = []
@@ -549,7 +580,7 @@ def allowed_actions(
         if name in ("approve", "reject") and _notice_running(app, today):
             continue
         try:
-            _authorize(app, principal, my_id_hash, name)
+            _authorize(app, principal, my_keys, name)
         except DomainError:
             continue
         if name == "pay_first" and not (
@@ -560,14 +591,16 @@ def allowed_actions(
     return result
 
 
-def _authorize(app: Application, principal: Principal, my_id_hash: str | None, name: str):
+def _authorize(app: Application, principal: Principal, my_keys: Keys, name: str):
     action = ACTIONS[name]
     if action.level is None:
-        if not (is_applicant(app, principal, my_id_hash) or app.agent_id == principal.id):
+        if not (is_applicant(app, principal, my_keys) or app.agent_id == principal.id):
             raise Forbidden("只有申请人或代办人可以这样做。", error="not_applicant")
         return
-    if is_applicant(app, principal, my_id_hash) and "worker" in principal.roles:
+    if is_applicant(app, principal, my_keys) and "worker" in principal.roles:
         raise Forbidden("工作人员不能办理自己的申请。", error="own_application")
+    if app.agent_id == principal.id:
+        raise Forbidden("代为申请的工作人员不能再办理这份申请。", error="own_filing")
     level = action.level
     if app.near_relative and action.near_relative_level:
         level = action.near_relative_level
@@ -582,11 +615,11 @@ def _authorize(app: Application, principal: Principal, my_id_hash: str | None, n
     )
 
 
-def _wrong_state(app: Application, principal: Principal, name: str, my_id_hash, today: date):
+def _wrong_state(app: Application, principal: Principal, name: str, my_keys, today: date):
     return Conflict(
         f"这份申请当前状态为“{STATUS_NAMES[app.status]}”，不能{ACTION_NAMES.get(name, name)}。",
         error="wrong_state",
-        extra={"allowed_actions": allowed_actions(app, principal, my_id_hash, today)},
+        extra={"allowed_actions": allowed_actions(app, principal, my_keys, today)},
     )
 
 
@@ -630,12 +663,12 @@ def act(
 ) -> Application:
     """Carry out one action of the review on an application (checks, change, event, notice)."""
     app = get_application(session, principal=principal, application_id=application_id)
-    my_hash = _my_id_hash(session, principal)
-    _authorize(app, principal, my_hash, action)
+    my_keys = _my_keys(session, principal)
+    _authorize(app, principal, my_keys, action)
     _check_version(app, version)
     today = common.local_today(now)
     if app.status not in ACTIONS[action].from_states:
-        raise _wrong_state(app, principal, action, my_hash, today)
+        raise _wrong_state(app, principal, action, my_keys, today)
     before = app.status
     HANDLERS[action](session, app, payload, now=now, today=today, settings=settings)
     _notify_applicant(session, app, action)
@@ -966,10 +999,14 @@ NOTIFICATIONS = {
 
 def _notify_applicant(session: Session, app: Application, action: str) -> None:
     title, template = NOTIFICATIONS[action]
-    if app.applicant_id is None:
-        # Filed for someone without an account then: bind it once they have bound their ID.
+    if app.applicant_id is None and app.applicant_phone_hash:
+        # Filed for someone without an account then: bind it once their profile carries the
+        # ID and phone numbers the worker recorded.
         app.applicant_id = session.scalar(
-            select(User.id).where(User.id_number_hash == app.applicant_id_number_hash)
+            select(User.id).where(
+                User.id_number_hash == app.applicant_id_number_hash,
+                User.phone_hash == app.applicant_phone_hash,
+            )
         )
     program = PROGRAMS[app.program].name
     if app.proposal == "approve":
@@ -1021,7 +1058,7 @@ def add_attachment(
     app = get_application(session, principal=principal, application_id=application_id)
     _require_owner(session, app, principal)
     if app.status not in ("draft", "returned"):
-        raise _wrong_state(app, principal, "edit", _my_id_hash(session, principal), today)
+        raise _wrong_state(app, principal, "edit", _my_keys(session, principal), today)
     count = session.scalar(
         select(func.count()).select_from(Attachment).where(Attachment.application_id == app.id)
     )
@@ -1085,7 +1122,7 @@ def delete_attachment(
     app = session.get(Application, application_id)
     _require_owner(session, app, principal)
     if app.status != "draft":
-        raise _wrong_state(app, principal, "edit", _my_id_hash(session, principal), today)
+        raise _wrong_state(app, principal, "edit", _my_keys(session, principal), today)
     session.delete(attachment)
     session.flush()
     return attachment.id
@@ -1196,7 +1233,7 @@ def describe_many(
     session: Session, apps, *, principal: Principal, cipher: Cipher, today: date
 ) -> list[dict]:
     """Several applications as `describe` shows them, reading the reader's own data once."""
-    my_hash = _my_id_hash(session, principal)
+    my_keys = _my_keys(session, principal)
     columns = [c.key for c in Application.__table__.columns if c.key not in HIDDEN_COLUMNS]
     views = []
     for app in apps:
@@ -1206,12 +1243,14 @@ def describe_many(
         )
         view["status_name"] = STATUS_NAMES[app.status]
         view["overdue"] = bool(app.due_on and app.due_on < today)
-        view["allowed_actions"] = allowed_actions(app, principal, my_hash, today)
+        view["allowed_actions"] = allowed_actions(app, principal, my_keys, today)
         views.append(view)
     return views
 
 
-HIDDEN_COLUMNS = frozenset({"applicant_id_number_enc", "applicant_id_number_hash"})
+HIDDEN_COLUMNS = frozenset(
+    {"applicant_id_number_enc", "applicant_id_number_hash", "applicant_phone_hash"}
+)
 
 
 def reveal_identity(

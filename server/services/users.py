@@ -180,6 +180,14 @@ def update_profile(
     )
     if "real_name" in cleaned:
         user.real_name = cleaned["real_name"]
+    if "id_number" in cleaned and user.id_number_hash not in (
+        None,
+        cipher.lookup_hash("id_number", cleaned["id_number"]),
+    ):
+        # Applications and hours hang on it: a real-name identity is corrected by a worker.
+        raise Conflict(
+            "身份证号码填写后不能自行修改，如需更正请联系社区工作人员。", error="id_number_locked"
+        )
     for field in ("id_number", "phone"):
         if field in cleaned:
             _set_unique(session, user, field, cleaned[field], cipher)

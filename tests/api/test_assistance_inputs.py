@@ -255,7 +255,12 @@ def test_filing_on_behalf_with_a_bad_id_number_is_422_and_writes_nothing(
         headers=community_worker,
         json={
             "program": "dibao",
-            "applicant": {"real_name": "张桂兰", "id_number": bad, "region_code": HOME},
+            "applicant": {
+                "real_name": "张桂兰",
+                "id_number": bad,
+                "phone": "13957001234",
+                "region_code": HOME,
+            },
         },
     )
     assert response.status_code == 422, response.json

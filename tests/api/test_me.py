@@ -132,3 +132,12 @@ def test_a_corrupt_cache_entry_is_read_again_from_the_database(app, client, resi
         redis_client.client.set(users_service.cache_key(me["id"]), "not an entry")
     again = client.get("/api/v1/me", headers=resident)
     assert again.status_code == 200 and again.json == me
+
+
+def test_an_id_number_once_set_cannot_be_changed_by_its_owner(client, newcomer):
+    first = client.patch("/api/v1/me", headers=newcomer, json={"id_number": "330881195001010018"})
+    assert first.status_code == 200
+    same = client.patch("/api/v1/me", headers=newcomer, json={"id_number": "330881195001010018"})
+    assert same.status_code == 200
+    other = client.patch("/api/v1/me", headers=newcomer, json={"id_number": "11010519491231002X"})
+    assert other.status_code == 409 and other.json["error"] == "id_number_locked"

@@ -55,8 +55,9 @@ def people(session):
     )
 
 
-def id_hash_of(session, principal) -> str | None:
-    return session.scalar(select(User.id_number_hash).where(User.id == principal.id))
+def id_hash_of(session, principal):
+    """The reader's keys as the service reads them (ID number hash, phone hash)."""
+    return service._my_keys(session, principal)
 
 
 def attach(session, application: Application, uploader) -> Attachment:

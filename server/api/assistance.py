@@ -9,6 +9,7 @@ from flask import current_app, send_file
 from server.api import Blueprint, public_limit, rate_limited, write_limit
 from server.api.idempotency import HEADER_DOC, idempotent
 from server.api.security import cipher, current_principal
+from server.errors import NotFound
 from server.extensions import db
 from server.schemas import assistance as schemas
 from server.schemas.common import ErrorSchema
@@ -269,6 +270,9 @@ def download_attachment(application_id, attachment_id):
         attachment_id=attachment_id,
     )
     path = storage.path_of(attachment.id, directory=settings().storage_dir)
+    if not path.is_file():
+        current_app.logger.error("attachment %s has no file in STORAGE_DIR", attachment.id)
+        raise NotFound("文件暂时无法读取，请联系工作人员。", error="attachment_file_missing")
     return send_file(
         path.resolve(),
         mimetype=attachment.content_type,

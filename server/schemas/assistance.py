@@ -295,6 +295,7 @@ class ApplicationQueryArgsSchema(ma.Schema):
 class IdentitySchema(ma.Schema):
     applicant_name = ma.fields.String(required=True)
     applicant_id_number = ma.fields.String(required=True)
+    members = ma.fields.List(ma.fields.String(allow_none=True), required=True)
 
 
 class NoticeSchema(ma.Schema):

@@ -747,18 +747,38 @@ def _once_a_year_per_cause(session: Session, app: Application, now: datetime) ->
             Application.applicant_id_number_hash == app.applicant_id_number_hash,
             Application.program == "temporary",
             Application.cause == app.cause,
+            Application.id != app.id,
             Application.status == "approved",
             Application.decided_at > now - timedelta(days=365),
         )
         .order_by(Application.decided_at.desc())
         .limit(1)
     )
-    if granted is not None:
-        again = common.local_today(granted + timedelta(days=365))
+    if granted is not None or _advance_this_year(session, app, now):
+        again = common.local_today((granted or now) + timedelta(days=365))
         raise Conflict(
             f"同一原因的临时救助一年内只能申请一次，{again.isoformat()} 以后可以再次申请。",
             error="temporary_once_a_year",
         )
+
+
+def _advance_this_year(session: Session, app: Application, now: datetime) -> bool:
+    """An advance paid first counts as help given, whatever became of its case."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(
+                Application.applicant_id_number_hash == app.applicant_id_number_hash,
+                Application.program == "temporary",
+                Application.cause == app.cause,
+                Application.id != app.id,
+                Application.paid_first_fen > 0,
+                Application.submitted_at > now - timedelta(days=365),
+            )
+        )
+        > 0
+    )
 
 
 def completeness_problems(
@@ -785,6 +805,11 @@ def completeness_problems(
 
 
 def _withdraw(session, app, payload, *, now, today, settings) -> None:
+    if app.paid_first_fen:
+        raise Conflict(
+            "已先行发放救助金的申请不能撤回，请联系乡镇（街道）工作人员。",
+            error="paid_first_no_withdrawal",
+        )
     app.status = "withdrawn"
     app.due_on = None
     app.flagged = False
@@ -913,13 +938,17 @@ def _open_objections(session: Session, app: Application) -> int:
 def _approve(session, app, payload, *, now, today, settings) -> None:
     _require_notice_over(session, app, today)
     app.status = "approved"
-    app.amount_fen = app.proposed_amount_fen
     app.decided_at = now
-    first_of_month = today.replace(day=1)
-    app.start_month = (first_of_month + timedelta(days=32)).replace(day=1)
-    app.review_due_on = _add_year(today)
     app.due_on = None
     app.flagged = False
+    if PROGRAMS[app.program].amount_kind == "monthly":
+        app.amount_fen = app.proposed_amount_fen
+        first_of_month = today.replace(day=1)
+        app.start_month = (first_of_month + timedelta(days=32)).replace(day=1)
+        app.review_due_on = _add_year(today)  # 复核 every year
+    else:
+        # A one-off payment: what the township paid first is part of it, not on top of it.
+        app.amount_fen = max(0, (app.proposed_amount_fen or 0) - app.paid_first_fen)
 
 
 def _add_year(day: date) -> date:
@@ -987,7 +1016,7 @@ NOTIFICATIONS = {
     ),
     "investigate": ("入户调查已完成", "您的{program}申请已完成入户调查，等待乡镇（街道）审核。"),
     "review": ("审核有了结果", "{review_text}"),
-    "approve": ("申请已批准", "您的{program}申请已批准，每月 {amount} 元，从 {start} 起发放。"),
+    "approve": ("申请已批准", "{approve_text}"),
     "reject": (
         "申请未获批准",
         "很抱歉，您的{program}申请未获批准。理由：{reasons}。如有异议可以向县（市、区）民政局反映。",
@@ -1016,7 +1045,16 @@ def _notify_applicant(session: Session, app: Application, action: str) -> None:
         )
     else:
         review_text = f"您的{program}申请经审核拟不予批准，将由县（市、区）民政局确认。"
+    if PROGRAMS[app.program].amount_kind == "monthly":
+        approve_text = (
+            f"您的{program}申请已批准，每月 {yuan(app.amount_fen or 0)} 元，"
+            f"从 {app.start_month.strftime('%Y年%m月') if app.start_month else ''} 起发放。"
+        )
+    else:
+        paid = f"（已先行发放 {yuan(app.paid_first_fen)} 元）" if app.paid_first_fen else ""
+        approve_text = f"您的{program}申请已批准，一次性发放 {yuan(app.amount_fen or 0)} 元{paid}。"
     body = template.format(
+        approve_text=approve_text,
         program=program,
         number=app.number or "",
         due=app.due_on.isoformat() if app.due_on else "",
@@ -1073,14 +1111,25 @@ def add_attachment(
         id=file_id,
         application_id=app.id,
         kind=kind,
-        filename=(filename or "file")[-128:],
+        filename=_safe_filename(filename),
         content_type=content_type,
         size=size,
         uploaded_by=principal.id,
     )
     session.add(attachment)
-    session.flush()
+    try:
+        session.flush()
+    except Exception:
+        storage.delete(file_id, directory=settings.storage_dir)
+        raise
     return attachment
+
+
+def _safe_filename(name: str | None) -> str:
+    """The uploaded file's name, for display: no path, no control characters, 128 at most."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())
+    return (name or "file")[-128:]
 
 
 def list_attachments(session: Session, *, principal: Principal, application_id: int):
@@ -1131,6 +1180,11 @@ def delete_attachment(
 # --- public notice (公示) ---------------------------------------------------------------------
 
 
+# Published in the notice: never 医疗 (illness), 康复 (a disabled child) or 孤儿 (a child):
+# POLICY.md forbids publishing illness or disability, and the law protects minors.
+PUBLISHED_PROGRAMS = ("dibao", "tekun", "temporary")
+
+
 def public_notices(session: Session, *, region_code: str, today: date, page: int, page_size: int):
     """Cases in notice, or approved in the last 12 months, in a region: only what may be shown."""
     region = regions_service.get_region(session, code=region_code)
@@ -1143,6 +1197,7 @@ def public_notices(session: Session, *, region_code: str, today: date, page: int
         .join(Region, Region.code == Application.region_code)
         .where(
             Application.region_code.startswith(prefix),
+            Application.program.in_(PUBLISHED_PROGRAMS),
             or_(
                 Application.status == "in_notice",
                 and_(Application.status == "approved", Application.decided_at >= since),
@@ -1183,8 +1238,10 @@ def object_to_notice(
 ) -> Objection:
     """An objection during the notice: the case goes back to investigation."""
     app = session.get(Application, application_id)
-    if app is None or app.status != "in_notice":
+    if app is None or app.program not in PUBLISHED_PROGRAMS or not _notice_running(app, today):
         raise NotFound("没有找到正在公示的这份申请。", error="notice_not_found")
+    if is_applicant(app, principal, _my_keys(session, principal)) or app.agent_id == principal.id:
+        raise Forbidden("申请人和代办人不能对自己的申请提出异议。", error="own_application")
     reason = reason.strip()
     if len(reason) < 5:
         raise ValidationFailed({"reason": ["请写明异议的具体理由（至少 5 个字）。"]})
@@ -1238,6 +1295,15 @@ def describe_many(
     views = []
     for app in apps:
         view = {key: getattr(app, key) for key in columns}
+        # Names are masked like ID numbers; the full ones come from the audited /identity.
+        view["applicant_name"] = identity.mask_name(app.applicant_name)
+        view["members"] = [_masked_person(m) for m in app.members or []]
+        view["relatives"] = [_masked_person(r) for r in app.relatives or []]
+        if app.investigation:
+            view["investigation"] = {
+                **app.investigation,
+                "members": [_masked_person(m) for m in app.investigation.get("members") or []],
+            }
         view["applicant_id_number"] = identity.mask_id_number(
             cipher.decrypt(app.applicant_id_number_enc)
         )
@@ -1246,6 +1312,12 @@ def describe_many(
         view["allowed_actions"] = allowed_actions(app, principal, my_keys, today)
         views.append(view)
     return views
+
+
+def _masked_person(person: dict) -> dict:
+    if person.get("name"):
+        return {**person, "name": identity.mask_name(person["name"])}
+    return person
 
 
 HIDDEN_COLUMNS = frozenset(
@@ -1269,4 +1341,5 @@ def reveal_identity(
     return {
         "applicant_name": app.applicant_name,
         "applicant_id_number": cipher.decrypt(app.applicant_id_number_enc),
+        "members": [m.get("name") for m in app.members or []],
     }

@@ -77,9 +77,9 @@ def test_an_objection_sends_the_case_back_and_the_notice_starts_again(
     newcomer,
     assistance_settings,
 ):
-    assistance_settings(notice_days=0)
     app = ready(client, resident)
     to_notice(client, resident, township_worker, community_worker, app["id"], today())
+    assert step(client, resident, app["id"], "submit", expect=409)  # in notice now
     notices = client.get("/api/v1/public/notices?region_code=330802").json
     assert [n["id"] for n in notices] == [app["id"]]
     objection = client.post(
@@ -90,6 +90,7 @@ def test_an_objection_sends_the_case_back_and_the_notice_starts_again(
     assert objection.status_code == 201
     back = client.get(f"/api/v1/assistance/applications/{app['id']}", headers=resident).json
     assert back["status"] == "accepted"
+    assistance_settings(notice_days=0)  # the new notice, shortened for the test
     step(
         client,
         community_worker,

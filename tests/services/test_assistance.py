@@ -519,7 +519,7 @@ def test_submitting_an_incomplete_application_changes_nothing(session, people, c
 
 
 def test_an_objection_stays_open_until_a_new_investigation(session, people, cipher):
-    application = to_notice(session, people, cipher)
+    application = to_notice(session, people, cipher, settings=AssistanceSettings())
     objection = object_to(session, application, people.volunteer)
     assert application.status == "accepted"
     assert application.proposal is None and application.notice_ends_on is None

@@ -14,7 +14,7 @@ import json
 
 from flask import current_app, jsonify, make_response, request
 
-from server.api.security import after_commit, current_principal
+from server.api.security import after_commit, current_principal, on_failure
 from server.errors import Conflict, ValidationFailed
 from server.extensions import redis_client
 
@@ -63,6 +63,7 @@ def idempotent(scope: str):
             )
             seconds = current_app.config["IDEMPOTENCY_SECONDS"]
             after_commit(lambda: r.set(redis_key, stored, ex=seconds))
+            on_failure(lambda: r.delete(redis_key))  # the commit failed: a retry may go ahead
             return response
 
         return wrapper

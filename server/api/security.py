@@ -83,12 +83,25 @@ def after_commit(callback) -> None:
     g.setdefault("after_commit", []).append(callback)
 
 
+def on_failure(callback) -> None:
+    """Run `callback()` if the request's transaction does not commit (frees what it held)."""
+    g.setdefault("on_failure", []).append(callback)
+
+
 def finish_transaction(response):
     """after_request: the one commit per request, then the after-commit callbacks."""
     if response.status_code < 400:
-        db.commit_if_used()
+        try:
+            db.commit_if_used()
+        except Exception:
+            db.rollback_if_used()
+            for callback in g.pop("on_failure", []):
+                callback()
+            raise
         for callback in g.pop("after_commit", []):
             callback()
     else:
         db.rollback_if_used()
+        for callback in g.pop("on_failure", []):
+            callback()
     return response

@@ -10,7 +10,7 @@ from server.models.assistance import STATUSES, TEMPORARY_CAUSES
 from server.services.eligibility import RELATIONS
 from server.services.programs import PROGRAMS, PROGRAMS_WITH_STANDARDS
 
-FEN_MAX = 10**12  # a bound no household figure reaches: keeps integers out of float territory
+FEN_MAX = 1_000_000_000  # 10 million yuan: above any household figure, inside a 32-bit column
 PROGRAM = validate.OneOf(tuple(PROGRAMS))
 
 
@@ -199,7 +199,9 @@ class RejectSchema(VersionSchema):
 
 
 class PayFirstSchema(VersionSchema):
-    amount_fen = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    amount_fen = ma.fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=FEN_MAX)
+    )
 
 
 class EventSchema(ma.Schema):

@@ -17,3 +17,15 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(
         metadata={"description": "Field errors by location: {json: {field: [reasons]}}"}
     )
+    # Extras some conflicts carry, so that a screen can recover without another request.
+    allowed_actions = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "409 wrong_state: what the reader may do in the current state"},
+    )
+    version = ma.fields.Integer(
+        metadata={"description": "409 stale_version: the object's current version"}
+    )
+    missing = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "409 profile_incomplete: the profile fields still to fill"},
+    )

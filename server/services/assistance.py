@@ -86,8 +86,8 @@ def _program(code: str) -> Program:
 def standard_in_force(
     session: Session, *, program: str, region_code: str, is_urban: bool, on: date
 ) -> AssistanceStandard | None:
-    """The standard row for `program` in force on `on` for a region: the most specific region
-    that covers it, then the latest start date."""
+    """The standard row for `program` in force on `on` for a region: the latest start date
+    among the rows of regions that cover it; on the same date, the most specific region."""
     rows = session.scalars(
         select(AssistanceStandard).where(
             AssistanceStandard.program == program,
@@ -100,7 +100,7 @@ def standard_in_force(
         return None
     return max(
         covering,
-        key=lambda r: (len(regions_service.scope_prefix(r.region_code)), r.effective_from),
+        key=lambda r: (r.effective_from, len(regions_service.scope_prefix(r.region_code))),
     )
 
 

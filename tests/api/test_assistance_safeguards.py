@@ -175,3 +175,27 @@ def test_an_uploaded_file_name_keeps_no_path_and_no_control_characters(client, r
     assert response.status_code == 201, response.json
     assert response.json["filename"] == "证明.png"
     assert upload(client, resident, draft["id"]).status_code == 201
+
+
+def test_a_submit_whose_commit_fails_frees_its_idempotency_key(app, client, resident, monkeypatch):
+    import pytest
+
+    from server.extensions import db
+
+    draft = ready(client, resident)
+    headers = {**resident, "Idempotency-Key": "commit-fails"}
+    real_commit = db.commit_if_used
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(db, "commit_if_used", failing_commit)
+    with pytest.raises(RuntimeError):  # testing mode lets the 500's exception through
+        client.post(f"{BASE}/{draft['id']}/submit", headers=headers, json={"version": 1})
+    monkeypatch.setattr(db, "commit_if_used", real_commit)
+    current = client.get(f"{BASE}/{draft['id']}", headers=resident).json
+    assert current["status"] == "draft"
+    retry = client.post(
+        f"{BASE}/{draft['id']}/submit", headers=headers, json={"version": current["version"]}
+    )
+    assert retry.status_code == 200 and retry.json["status"] == "submitted"

@@ -646,3 +646,12 @@ def test_an_approval_after_local_midnight_on_new_years_eve_starts_in_february(
     act(session, application, people.county, "approve", now=now, settings=NO_NOTICE)
     assert application.start_month == date(2027, 2, 1)
     assert application.review_due_on == date(2028, 1, 1)
+
+
+def test_a_newer_city_standard_overrides_an_older_county_one(session, people):
+    add_standard(
+        session, people, region_code="330802", effective_from=date(2012, 6, 1), monthly_fen=45_000
+    )
+    assert dibao_in_force(session, on=date(2012, 12, 1)) == 45_000
+    # The city's 2013 row (48 000) is newer than the county's 2012 one.
+    assert dibao_in_force(session, on=date(2013, 6, 1)) == 48_000

@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from server.extensions import db, limiter, redis_client
     from server.services import auth as auth_service
     from server.services.identity import Cipher
+    from server.services.outbox import OutboxSettings, parse_templates
     from server.services.wechat import WeChatClient
 
     config = load_config(overrides)
@@ -35,6 +36,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         refresh_seconds=config.REFRESH_TOKEN_SECONDS,
     )
     app.extensions["minzheng.assistance"] = assistance_settings(config)
+    app.extensions["minzheng.outbox"] = OutboxSettings(
+        templates=parse_templates(config.WECHAT_SUBSCRIBE_TEMPLATES),
+        max_attempts=config.OUTBOX_MAX_ATTEMPTS,
+        backoff_seconds=config.OUTBOX_BACKOFF_SECONDS,
+        miniprogram_state=config.WECHAT_MINIPROGRAM_STATE,
+    )
     app.extensions["minzheng.wechat"] = WeChatClient(
         base_url=config.WECHAT_API_BASE,
         app_id=config.WECHAT_APP_ID,

@@ -89,7 +89,59 @@ def migrate() -> None:
     click.echo("database at head")
 
 
+notifications_cli = AppGroup("notifications", help="Send the outbox.")
+
+
+def _send_batch() -> dict:
+    from datetime import UTC, datetime
+
+    from server.services import outbox
+
+    counts = outbox.send_pending(
+        db.session,
+        client=current_app.extensions["minzheng.wechat"],
+        r=redis_client.client,
+        settings=current_app.extensions["minzheng.outbox"],
+        now=datetime.now(UTC),
+    )
+    db.session.commit()
+    return counts
+
+
+@notifications_cli.command("send-pending")
+def send_pending() -> None:
+    """Send the due notifications as WeChat subscribe messages, until none is left."""
+    total: dict[str, int] = {}
+    while True:
+        counts = _send_batch()
+        for key, value in counts.items():
+            total[key] = total.get(key, 0) + value
+        if not sum(counts.values()):
+            break
+    click.echo(" ".join(f"{key}={value}" for key, value in sorted(total.items())) or "nothing")
+
+
+@notifications_cli.command("work")
+@click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
+def work(max_seconds: float | None) -> None:
+    """The worker process (Procfile `worker`): send the outbox, poll, repeat."""
+    import time
+
+    started = time.monotonic()
+    poll = current_app.config["OUTBOX_POLL_SECONDS"]
+    while max_seconds is None or time.monotonic() - started < max_seconds:
+        try:
+            counts = _send_batch()
+        except Exception:  # noqa: BLE001 - the worker keeps going; the error is logged
+            db.session.rollback()
+            current_app.logger.exception("outbox batch failed")
+            counts = {}
+        if not sum(counts.values()):
+            time.sleep(poll)
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(migrate)

@@ -54,6 +54,13 @@ class Config:
     WECHAT_TIMEOUT_SECONDS = _env_float("WECHAT_TIMEOUT_SECONDS", 5.0)
     WECHAT_CONNECT_RETRIES = _env_int("WECHAT_CONNECT_RETRIES", 2)
 
+    # Subscribe messages: {"<notification kind>": {"template_id", "page", "data": {field: src}}}
+    WECHAT_SUBSCRIBE_TEMPLATES = _env("WECHAT_SUBSCRIBE_TEMPLATES", "")
+    WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "formal")
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 6)
+    OUTBOX_BACKOFF_SECONDS = _env_int("OUTBOX_BACKOFF_SECONDS", 30)
+    OUTBOX_POLL_SECONDS = _env_float("OUTBOX_POLL_SECONDS", 2.0)
+
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     RATE_LIMIT_LOGIN = _env("RATE_LIMIT_LOGIN", "30/minute")

@@ -29,12 +29,30 @@ class FakeWeChat:
         self.slow_seconds = slow_seconds
         self.used_codes: set[str] = set()
         self.requests: list[dict] = []
+        # Scripted answers of subscribe/send, consumed in order: an errcode, "timeout" or "500";
+        # when empty, errcode 0. Tokens issued so far; a token can be declared expired.
+        self.send_script: list = []
+        self.tokens_issued = 0
+        self.expired_tokens: set[str] = set()
         self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # keep test output clean
                 pass
+
+            def do_POST(self):
+                url = urlparse(self.path)
+                params = {k: v[0] for k, v in parse_qs(url.query).items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with fake.lock:
+                    fake.requests.append({"path": url.path, "params": params, "body": body})
+                status, answer = fake.post(url.path, params, body)
+                if answer is None:
+                    self._send_raw(status, b"<html><body>500</body></html>")
+                else:
+                    self._send(status, answer)
 
             def do_GET(self):
                 url = urlparse(self.path)
@@ -85,6 +103,33 @@ class FakeWeChat:
         with self.lock:
             self.used_codes.clear()
             self.requests.clear()
+            self.send_script.clear()
+            self.expired_tokens.clear()
+
+    def post(self, path: str, params: dict, body: dict) -> tuple[int, dict | None]:
+        if path == "/cgi-bin/stable_token":
+            if (body.get("appid"), body.get("secret")) != (APP_ID, APP_SECRET):
+                return self.error(40125, "invalid appsecret")
+            with self.lock:
+                self.tokens_issued += 1
+                token = f"token-{self.tokens_issued}"
+            return 200, {"access_token": token, "expires_in": 7200}
+        if path == "/cgi-bin/message/subscribe/send":
+            token = params.get("access_token", "")
+            if not token.startswith("token-") or token in self.expired_tokens:
+                return self.error(40001, "invalid credential, access_token is invalid")
+            for key in ("touser", "template_id", "data"):
+                if not body.get(key):
+                    return self.error(47003, f"argument invalid! {key}")
+            with self.lock:
+                answer = self.send_script.pop(0) if self.send_script else 0
+            if answer == "timeout":
+                time.sleep(self.slow_seconds)
+                return self.error(-1, "system error")
+            if answer == "500":
+                return 500, None
+            return self.error(answer, "ok" if answer == 0 else "scripted")
+        return 404, {"errcode": 40066, "errmsg": "invalid url"}
 
     @staticmethod
     def error(code: int, message: str) -> tuple[int, dict]:

@@ -127,7 +127,7 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import assistance, auth, health, notifications, public, regions, users
+    from server.api import admin, assistance, auth, health, notifications, public, regions, users
 
-    for module in (health, auth, users, notifications, regions, assistance, public):
+    for module in (health, auth, users, notifications, regions, assistance, public, admin):
         api.register_blueprint(module.blp)

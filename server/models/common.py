@@ -19,11 +19,20 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(default=0)
 
 
+SEND_STATUSES = ("pending", "sent", "skipped", "failed")
+
+
 class Notification(Base):
-    """A message to one person, written in the same transaction as the change it reports."""
+    """A message to one person, written in the same transaction as the change it reports.
+
+    It is the outbox too: the worker sends pending ones as WeChat subscribe messages.
+    """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_created", "user_id", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_user_created", "user_id", "id"),
+        Index("ix_notifications_outbox", "send_status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -33,6 +42,12 @@ class Notification(Base):
     data: Mapped[dict | None] = mapped_column(JSON, default=None)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The outbox: pending → sent | skipped (no template, or the user did not subscribe) | failed.
+    send_status: Mapped[str] = mapped_column(String(8), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class AuditLog(Base):

@@ -119,3 +119,85 @@ class WeChatClient:
         return WeChatSession(
             openid=body["openid"], unionid=body.get("unionid"), session_key=body["session_key"]
         )
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What WeChat said to one subscribe message: errcode 0 is sent."""
+
+    errcode: int
+    errmsg: str
+
+
+# Subscribe-message errors (POLICY.md): what each means for the outbox.
+USER_REFUSED = 43101  # the user did not subscribe, or used the subscription up: never retry
+TOKEN_INVALID = (40001, 42001)  # refresh the access token once, then send again
+BAD_MESSAGE = (47003, 40003, 40037)  # a field, the openid or the template is wrong: park it
+BUSY = -1  # try again later
+
+
+class WeChatUnavailable(Exception):
+    """No answer, a timeout, a 5xx or not JSON: try again later."""
+
+
+def _post_json(client: WeChatClient, path: str, *, params=None, body: dict) -> dict:
+    try:
+        response = client.http.post(
+            client.base_url + path, params=params, json=body, timeout=client.timeout
+        )
+    except requests.RequestException as exc:
+        raise WeChatUnavailable(type(exc).__name__) from exc
+    if response.status_code >= 500:
+        raise WeChatUnavailable(f"HTTP {response.status_code}")
+    try:
+        answer = response.json()
+    except ValueError as exc:
+        raise WeChatUnavailable(f"HTTP {response.status_code}, not JSON") from exc
+    if not isinstance(answer, dict):
+        raise WeChatUnavailable("not a JSON object")
+    return answer
+
+
+def stable_token(client: WeChatClient, *, force_refresh: bool = False) -> tuple[str, int]:
+    """A fresh access token from `POST /cgi-bin/stable_token`: (token, seconds it lasts)."""
+    answer = _post_json(
+        client,
+        "/cgi-bin/stable_token",
+        body={
+            "grant_type": "client_credential",
+            "appid": client.app_id,
+            "secret": client.app_secret,
+            "force_refresh": force_refresh,
+        },
+    )
+    if answer.get("errcode") or not answer.get("access_token"):
+        raise WeChatUnavailable(f"stable_token errcode {answer.get('errcode')}")
+    return answer["access_token"], int(answer.get("expires_in", 7200))
+
+
+def send_subscribe_message(
+    client: WeChatClient,
+    *,
+    access_token: str,
+    touser: str,
+    template_id: str,
+    page: str | None,
+    data: dict[str, str],
+    miniprogram_state: str = "formal",
+) -> SendResult:
+    """`POST /cgi-bin/message/subscribe/send`."""
+    body = {
+        "touser": touser,
+        "template_id": template_id,
+        "data": {key: {"value": value} for key, value in data.items()},
+        "miniprogram_state": miniprogram_state,
+    }
+    if page:
+        body["page"] = page
+    answer = _post_json(
+        client,
+        "/cgi-bin/message/subscribe/send",
+        params={"access_token": access_token},
+        body=body,
+    )
+    return SendResult(int(answer.get("errcode", 0)), str(answer.get("errmsg", "")))

@@ -1,0 +1,202 @@
+"""The outbox: pending notifications sent as WeChat subscribe messages by the worker process.
+
+- Which notifications become which subscribe message is configuration
+  (`WECHAT_SUBSCRIBE_TEMPLATES`): per notification kind, the template id, the page to open and
+  the template's fields, each filled from the notification (`title`, `body`) or its `data`
+  (`data.<key>`), and cut to WeChat's limits (thing 20, phrase 5, name 10, character_string 32).
+  A kind without a template is `skipped`: the inbox has it.
+- Rows are taken with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers never send
+  the same row; the row's new state commits with the batch. A worker that dies between WeChat's
+  answer and its commit sends that row again: delivery is at least once.
+- The access token comes from `stable_token`, cached in Redis until a few minutes before it
+  expires; one worker at a time refreshes it (a Redis lock), the others wait for its result.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.errors import Conflict, NotFound
+from server.models.common import Notification
+from server.models.users import User
+from server.services import wechat
+from server.services.wechat import WeChatClient, WeChatUnavailable
+
+TOKEN_KEY = "wechat:access_token"
+TOKEN_LOCK = "wechat:access_token:lock"
+TOKEN_EARLY_SECONDS = 300  # refresh this long before WeChat's expiry
+FIELD_LIMITS = {"thing": 20, "phrase": 5, "name": 10, "character_string": 32, "number": 32}
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    templates: dict  # kind -> {"template_id", "page", "data": {field: source}}
+    max_attempts: int = 6
+    backoff_seconds: int = 30
+    miniprogram_state: str = "formal"
+
+
+def parse_templates(raw: str) -> dict:
+    """WECHAT_SUBSCRIBE_TEMPLATES, a JSON object; empty means every kind is inbox-only."""
+    templates = json.loads(raw) if raw.strip() else {}
+    if not isinstance(templates, dict):
+        raise ValueError("WECHAT_SUBSCRIBE_TEMPLATES must be a JSON object")
+    for kind, template in templates.items():
+        if not template.get("template_id") or not isinstance(template.get("data"), dict):
+            raise ValueError(f"WECHAT_SUBSCRIBE_TEMPLATES[{kind!r}] needs template_id and data")
+    return templates
+
+
+def cut(field: str, value: str) -> str:
+    """A value cut to the limit of its WeChat field type (thing1 → thing: 20 characters)."""
+    kind = field.rstrip("0123456789")
+    limit = FIELD_LIMITS.get(kind)
+    if limit is not None and len(value) > limit:
+        return value[: limit - 1] + "…" if kind == "thing" else value[:limit]
+    return value
+
+
+def _source(notification: Notification, source: str) -> str:
+    if source.startswith("data."):
+        value = (notification.data or {}).get(source.removeprefix("data."), "")
+    else:
+        value = getattr(notification, source, "")
+    return "" if value is None else str(value)
+
+
+def message_fields(notification: Notification, template: dict) -> dict[str, str]:
+    return {
+        field: cut(field, _source(notification, source))
+        for field, source in template["data"].items()
+    }
+
+
+def access_token(client: WeChatClient, r: redis.Redis, *, force: bool = False) -> str:
+    """The cached access token, refreshed by one process at a time."""
+    if not force:
+        cached = r.get(TOKEN_KEY)
+        if cached:
+            return cached
+    deadline = time.monotonic() + 5
+    while True:
+        if r.set(TOKEN_LOCK, "1", nx=True, ex=30):
+            try:
+                token, seconds = wechat.stable_token(client, force_refresh=force)
+                r.set(TOKEN_KEY, token, ex=max(60, seconds - TOKEN_EARLY_SECONDS))
+                return token
+            finally:
+                r.delete(TOKEN_LOCK)
+        time.sleep(0.05)  # another process is refreshing: use what it stores
+        cached = r.get(TOKEN_KEY)
+        if cached and not force:
+            return cached
+        if time.monotonic() > deadline:
+            raise WeChatUnavailable("access token refresh is taking too long")
+
+
+def _send_one(client, r, notification, openid, template, settings) -> wechat.SendResult:
+    def send(token: str) -> wechat.SendResult:
+        page = template.get("page")
+        if page:
+            page = page.format(**{k: v for k, v in (notification.data or {}).items()})
+        return wechat.send_subscribe_message(
+            client,
+            access_token=token,
+            touser=openid,
+            template_id=template["template_id"],
+            page=page,
+            data=message_fields(notification, template),
+            miniprogram_state=settings.miniprogram_state,
+        )
+
+    result = send(access_token(client, r))
+    if result.errcode in wechat.TOKEN_INVALID:
+        result = send(access_token(client, r, force=True))
+    return result
+
+
+def send_pending(
+    session: Session,
+    *,
+    client: WeChatClient,
+    r: redis.Redis,
+    settings: OutboxSettings,
+    now: datetime,
+    batch: int = 50,
+) -> dict[str, int]:
+    """Send one batch of due notifications; answers how many ended in each state."""
+    rows = session.execute(
+        select(Notification, User.openid)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.send_status == "pending", Notification.next_attempt_at <= now)
+        .order_by(Notification.id)
+        .limit(batch)
+        .with_for_update(of=Notification, skip_locked=True)
+    ).all()
+    counts = {"sent": 0, "skipped": 0, "failed": 0, "retry": 0}
+    for notification, openid in rows:
+        template = settings.templates.get(notification.kind)
+        if template is None:
+            notification.send_status = "skipped"
+            notification.last_error = "no subscribe template for this kind"
+            counts["skipped"] += 1
+            continue
+        notification.attempts += 1
+        try:
+            result = _send_one(client, r, notification, openid, template, settings)
+            error = None if result.errcode == 0 else f"{result.errcode} {result.errmsg}"
+        except WeChatUnavailable as exc:
+            result, error = None, f"unavailable: {exc}"
+        outcome = _record(notification, result, error, now, settings)
+        counts[outcome] += 1
+    session.flush()
+    return counts
+
+
+def _record(notification, result, error, now, settings) -> str:
+    notification.last_error = error
+    if result is not None and result.errcode == 0:
+        notification.send_status, notification.sent_at = "sent", now
+        return "sent"
+    if result is not None and result.errcode == wechat.USER_REFUSED:
+        notification.send_status = "skipped"  # the inbox still has it; retrying cannot help
+        return "skipped"
+    if result is not None and result.errcode in wechat.BAD_MESSAGE:
+        notification.send_status = "failed"  # parked: fix the template, then replay
+        return "failed"
+    if notification.attempts >= settings.max_attempts:
+        notification.send_status = "failed"
+        return "failed"
+    delay = settings.backoff_seconds * 2 ** (notification.attempts - 1)
+    notification.next_attempt_at = now + timedelta(seconds=delay)
+    return "retry"
+
+
+def list_outbox(session: Session, *, status: str, page: int, page_size: int):
+    """Outbox rows in one state (admins look at the failed ones), newest first."""
+    query = select(Notification).where(Notification.send_status == status)
+    total = session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
+    items = session.scalars(
+        query.order_by(Notification.id.desc()).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    return items, total
+
+
+def replay(session: Session, *, notification_id: int, now: datetime) -> Notification:
+    """Put a parked message back in the queue (after its template was fixed, say)."""
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        raise NotFound("没有找到这条消息。", error="notification_not_found")
+    if notification.send_status != "failed":
+        raise Conflict("只有发送失败的消息可以重新发送。", error="not_failed")
+    notification.send_status, notification.attempts = "pending", 0
+    notification.next_attempt_at = now
+    session.flush()
+    return notification

@@ -121,6 +121,19 @@ def send_pending() -> None:
     click.echo(" ".join(f"{key}={value}" for key, value in sorted(total.items())) or "nothing")
 
 
+@notifications_cli.command("send-due")
+def send_due() -> None:
+    """Write today's reminders (复核 due in 30 days, cases past their deadline) to the outbox."""
+    from datetime import UTC, datetime
+
+    from server.services import reminders
+    from server.services.common import local_today
+
+    counts = reminders.send_due(db.session, today=local_today(datetime.now(UTC)))
+    db.session.commit()
+    click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
+
+
 @notifications_cli.command("work")
 @click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
 def work(max_seconds: float | None) -> None:

@@ -122,3 +122,30 @@ def test_the_demo_city_has_six_counties_and_nested_workers(session):
         ).all()
     )
     assert homes == {"demo-resident": community, "demo-volunteer": community}
+
+
+def test_the_worker_commands_send_the_outbox(app, fake_wechat, monkeypatch):
+    import dataclasses
+
+    from server.extensions import db
+    from server.services import common
+
+    settings = app.extensions["minzheng.outbox"]
+    monkeypatch.setitem(
+        app.extensions,
+        "minzheng.outbox",
+        dataclasses.replace(
+            settings, templates={"cli.test": {"template_id": "t", "data": {"thing1": "title"}}}
+        ),
+    )
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.openid == "demo-resident"))
+        for kind in ("cli.test", "cli.other"):
+            common.notify(db.session, user_id=user.id, kind=kind, title="测试", body="测试")
+        db.session.commit()
+    result = run(app, "notifications", "send-pending")
+    assert result.exit_code == 0, result.output
+    assert "sent=1" in result.output and "skipped=1" in result.output
+    assert run(app, "notifications", "work", "--max-seconds", "0.1").exit_code == 0
+    due = run(app, "notifications", "send-due")
+    assert due.exit_code == 0 and "review_due=" in due.output

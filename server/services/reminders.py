@@ -1,0 +1,122 @@
+"""Time-based reminders (`flask notifications send-due`), each written to the outbox once.
+
+- 复核: an approved monthly benefit is reviewed every year; the applicant is reminded
+  `REVIEW_NOTICE_DAYS` (30) days before `review_due_on`.
+- Deadlines: a case past its stage's deadline (`due_on`) is reported to the workers in charge
+  of that stage: the township's for submitted / accepted / investigated, the county's for a
+  case in notice or awaiting its decision.
+- Bookings due tomorrow join when the time bank exists.
+A reminder is sent once: a notification of the same kind about the same case and date is
+looked for first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models.assistance import Application
+from server.models.common import Notification
+from server.models.users import User
+from server.services import common
+from server.services.programs import PROGRAMS
+
+REVIEW_NOTICE_DAYS = 30
+TOWNSHIP_STAGES = ("submitted", "accepted", "investigated")
+COUNTY_STAGES = ("in_notice", "reviewed")
+
+
+def _already(session: Session, *, user_id: int, kind: str, key: str) -> bool:
+    return (
+        session.scalar(
+            select(Notification.id)
+            .where(
+                Notification.user_id == user_id,
+                Notification.kind == kind,
+                Notification.data["key"].as_string() == key,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _once(
+    session: Session, *, user_id: int, kind: str, key: str, title: str, body: str, data: dict
+) -> bool:
+    if _already(session, user_id=user_id, kind=kind, key=key):
+        return False
+    common.notify(
+        session, user_id=user_id, kind=kind, title=title, body=body, data={**data, "key": key}
+    )
+    return True
+
+
+def review_reminders(session: Session, *, today: date) -> int:
+    """Remind applicants whose yearly review (复核) falls due within 30 days."""
+    due = session.scalars(
+        select(Application).where(
+            Application.status == "approved",
+            Application.applicant_id.is_not(None),
+            Application.review_due_on.is_not(None),
+            Application.review_due_on <= today + timedelta(days=REVIEW_NOTICE_DAYS),
+            Application.review_due_on >= today,
+        )
+    ).all()
+    sent = 0
+    for app in due:
+        program = PROGRAMS[app.program].name
+        sent += _once(
+            session,
+            user_id=app.applicant_id,
+            kind="assistance.review_due",
+            key=f"{app.id}:{app.review_due_on.isoformat()}",
+            title="救助待复核",
+            body=f"您的{program}将于 {app.review_due_on.isoformat()} 到期复核，"
+            "请准备好家庭收入和财产情况，社区工作人员会联系您。",
+            data={"application_id": app.id, "review_due_on": app.review_due_on.isoformat()},
+        )
+    return sent
+
+
+def overdue_reminders(session: Session, *, today: date) -> int:
+    """Tell the workers in charge about cases past their stage's deadline."""
+    overdue = session.scalars(
+        select(Application).where(
+            Application.status.in_(TOWNSHIP_STAGES + COUNTY_STAGES),
+            Application.due_on < today,
+        )
+    ).all()
+    sent = 0
+    for app in overdue:
+        if app.status in TOWNSHIP_STAGES and not app.near_relative:
+            level, scope = "township", app.township_code
+        else:
+            level, scope = "county", app.county_code
+        workers = session.scalars(
+            select(User.id).where(User.worker_level == level, User.worker_region_code == scope)
+        ).all()
+        for worker_id in workers:
+            sent += _once(
+                session,
+                user_id=worker_id,
+                kind="assistance.overdue",
+                key=f"{app.id}:{app.status}:{app.due_on.isoformat()}",
+                title="申请办理已超期",
+                body=f"申请 {app.number} 应在 {app.due_on.isoformat()} 前办理，"
+                "已超期，请尽快处理。",
+                data={"application_id": app.id, "status": app.status},
+            )
+    return sent
+
+
+def send_due(session: Session, *, today: date) -> dict[str, int]:
+    """Every time-based reminder due today; each goes to the outbox once."""
+    result = {
+        "review_due": review_reminders(session, today=today),
+        "overdue": overdue_reminders(session, today=today),
+    }
+    session.flush()
+    return result

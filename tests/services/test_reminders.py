@@ -1,0 +1,66 @@
+"""Reminders due today: 复核 30 days ahead, cases past their deadline; each once."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+
+from server.models.assistance import Application
+from server.models.common import Notification
+from server.models.users import User
+from server.services import reminders
+from tests.assistance_helpers import ready, step
+
+TODAY = date(2026, 11, 30)
+
+
+def user_id(session, openid):
+    return session.scalar(select(User.id).where(User.openid == openid))
+
+
+def kinds_for(session, openid, kind):
+    return session.scalars(
+        select(Notification).where(
+            Notification.user_id == user_id(session, openid), Notification.kind == kind
+        )
+    ).all()
+
+
+def test_the_yearly_review_is_announced_30_days_ahead_once(client, resident, session):
+    app = ready(client, resident)
+    session.execute(
+        update(Application)
+        .where(Application.id == app["id"])
+        .values(status="approved", review_due_on=TODAY + timedelta(days=30))
+    )
+    session.flush()
+    assert reminders.send_due(session, today=TODAY - timedelta(days=1))["review_due"] == 0
+    assert reminders.send_due(session, today=TODAY)["review_due"] == 1
+    assert reminders.send_due(session, today=TODAY + timedelta(days=1))["review_due"] == 0
+    [notice] = kinds_for(session, "demo-resident", "assistance.review_due")
+    assert "2026-12-30" in notice.body and notice.send_status == "pending"
+
+
+def test_a_case_past_its_deadline_is_reported_to_the_township_once(client, resident, session):
+    app = ready(client, resident)
+    step(client, resident, app["id"], "submit")
+    session.execute(update(Application).where(Application.id == app["id"]).values(due_on=TODAY))
+    session.flush()
+    assert reminders.send_due(session, today=TODAY)["overdue"] == 0  # due today: not yet late
+    assert reminders.send_due(session, today=TODAY + timedelta(days=1))["overdue"] == 1
+    assert reminders.send_due(session, today=TODAY + timedelta(days=2))["overdue"] == 0
+    [notice] = kinds_for(session, "demo-worker-township", "assistance.overdue")
+    assert notice.data["application_id"] == app["id"]
+    assert not kinds_for(session, "demo-worker-county", "assistance.overdue")
+
+
+def test_a_case_waiting_for_the_county_is_reported_to_the_county(client, resident, session):
+    app = ready(client, resident)
+    step(client, resident, app["id"], "submit")
+    session.execute(
+        update(Application)
+        .where(Application.id == app["id"])
+        .values(status="reviewed", due_on=TODAY - timedelta(days=3))
+    )
+    session.flush()
+    assert reminders.send_due(session, today=TODAY)["overdue"] == 1
+    assert kinds_for(session, "demo-worker-county", "assistance.overdue")

@@ -77,6 +77,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from server.cli import register_cli
 
     register_cli(app)
+    if app.config["OUTBOX_IN_PROCESS"]:
+        from server.worker import start_in_process
+
+        start_in_process(app)
     return app
 
 

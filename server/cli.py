@@ -92,28 +92,14 @@ def migrate() -> None:
 notifications_cli = AppGroup("notifications", help="Send the outbox.")
 
 
-def _send_batch() -> dict:
-    from datetime import UTC, datetime
-
-    from server.services import outbox
-
-    counts = outbox.send_pending(
-        db.session,
-        client=current_app.extensions["minzheng.wechat"],
-        r=redis_client.client,
-        settings=current_app.extensions["minzheng.outbox"],
-        now=datetime.now(UTC),
-    )
-    db.session.commit()
-    return counts
-
-
 @notifications_cli.command("send-pending")
 def send_pending() -> None:
     """Send the due notifications as WeChat subscribe messages, until none is left."""
+    from server import worker
+
     total: dict[str, int] = {}
     while True:
-        counts = _send_batch()
+        counts = worker.send_batch(current_app._get_current_object())
         for key, value in counts.items():
             total[key] = total.get(key, 0) + value
         if not sum(counts.values()):
@@ -138,19 +124,9 @@ def send_due() -> None:
 @click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
 def work(max_seconds: float | None) -> None:
     """The worker process (Procfile `worker`): send the outbox, poll, repeat."""
-    import time
+    from server import worker
 
-    started = time.monotonic()
-    poll = current_app.config["OUTBOX_POLL_SECONDS"]
-    while max_seconds is None or time.monotonic() - started < max_seconds:
-        try:
-            counts = _send_batch()
-        except Exception:  # noqa: BLE001 - the worker keeps going; the error is logged
-            db.session.rollback()
-            current_app.logger.exception("outbox batch failed")
-            counts = {}
-        if not sum(counts.values()):
-            time.sleep(poll)
+    worker.run(current_app._get_current_object(), max_seconds=max_seconds)
 
 
 def register_cli(app: Flask) -> None:

@@ -60,6 +60,8 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 6)
     OUTBOX_BACKOFF_SECONDS = _env_int("OUTBOX_BACKOFF_SECONDS", 30)
     OUTBOX_POLL_SECONDS = _env_float("OUTBOX_POLL_SECONDS", 2.0)
+    # Run the worker as a thread of the web process (the embedded defaults of `make run`).
+    OUTBOX_IN_PROCESS = _env_bool("OUTBOX_IN_PROCESS", False)
 
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
@@ -114,11 +116,13 @@ class Config:
 
 class DevelopmentConfig(Config):
     APP_ENV = "development"
+    OUTBOX_IN_PROCESS = _env_bool("OUTBOX_IN_PROCESS", Config.REDIS_URL.startswith("memory://"))
 
 
 class TestingConfig(Config):
     APP_ENV = "testing"
     TESTING = True
+    OUTBOX_IN_PROCESS = False
     DATABASE_URL = _env("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = _env("TEST_REDIS_URL", "memory://")
 

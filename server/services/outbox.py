@@ -88,6 +88,10 @@ def access_token(client: WeChatClient, r: redis.Redis, *, force: bool = False) -
     while True:
         if r.set(TOKEN_LOCK, "1", nx=True, ex=30):
             try:
+                # Another process may have refreshed it between our read and our lock.
+                cached = None if force else r.get(TOKEN_KEY)
+                if cached:
+                    return cached
                 token, seconds = wechat.stable_token(client, force_refresh=force)
                 r.set(TOKEN_KEY, token, ex=max(60, seconds - TOKEN_EARLY_SECONDS))
                 return token

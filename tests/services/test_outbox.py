@@ -190,3 +190,22 @@ def test_a_change_that_is_rolled_back_leaves_no_notification(client, resident, s
     )
     assert response.status_code == 422
     assert session.scalar(select(func.count()).select_from(Notification)) == before
+
+
+def test_one_process_at_a_time_refreshes_the_token(wechat, r, fake_wechat):
+    import threading
+
+    issued = fake_wechat.tokens_issued
+    tokens = []
+
+    def fetch():
+        tokens.append(outbox.access_token(wechat, r))
+
+    threads = [threading.Thread(target=fetch) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert fake_wechat.tokens_issued == issued + 1
+    assert len(set(tokens)) == 1 and len(tokens) == 8
+    assert 0 < r.ttl(outbox.TOKEN_KEY) <= 7200 - outbox.TOKEN_EARLY_SECONDS

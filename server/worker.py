@@ -24,8 +24,8 @@ def send_batch(app: Flask) -> dict[str, int]:
                 r=redis_client.client,
                 settings=app.extensions["minzheng.outbox"],
                 now=datetime.now(UTC),
+                commit=db.session.commit,
             )
-            db.session.commit()
             return counts
         except Exception:  # noqa: BLE001 - the worker keeps going; the error is logged
             db.session.rollback()
@@ -46,10 +46,14 @@ def start_in_process(app: Flask) -> None:
     """Start the worker as a daemon thread with the web process's first request (so that
     `flask migrate` and other commands, which build the app too, never start one)."""
     started = threading.Event()
+    lock = threading.Lock()
 
     def start_once() -> None:
-        if not started.is_set():
-            started.set()
-            threading.Thread(target=run, args=(app,), name="outbox-worker", daemon=True).start()
+        if started.is_set():
+            return
+        with lock:  # two first requests at once start one thread
+            if not started.is_set():
+                started.set()
+                threading.Thread(target=run, args=(app,), name="outbox-worker", daemon=True).start()
 
     app.before_request(start_once)

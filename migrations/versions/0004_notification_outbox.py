@@ -30,13 +30,21 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("last_error", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("dedupe_key", sa.String(length=64), nullable=True))
         batch_op.create_index(
             "ix_notifications_outbox", ["send_status", "next_attempt_at"], unique=False
         )
+        batch_op.create_index(
+            "uq_notifications_dedupe", ["user_id", "kind", "dedupe_key"], unique=True
+        )
+    # What was written before the outbox existed is history, not a message to send now.
+    op.execute("UPDATE notifications SET send_status = 'skipped'")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index("uq_notifications_dedupe")
+        batch_op.drop_column("dedupe_key")
         batch_op.drop_index("ix_notifications_outbox")
         batch_op.drop_column("sent_at")
         batch_op.drop_column("last_error")

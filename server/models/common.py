@@ -32,6 +32,8 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_user_created", "user_id", "id"),
         Index("ix_notifications_outbox", "send_status", "next_attempt_at"),
+        # A reminder is written once per person, kind and occasion, even by two runs at once.
+        Index("uq_notifications_dedupe", "user_id", "kind", "dedupe_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +42,7 @@ class Notification(Base):
     title: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON, default=None)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), default=None)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The outbox: pending → sent | skipped (no template, or the user did not subscribe) | failed.

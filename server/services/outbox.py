@@ -15,12 +15,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from server.errors import Conflict, NotFound
@@ -28,6 +29,8 @@ from server.models.common import Notification
 from server.models.users import User
 from server.services import wechat
 from server.services.wechat import WeChatClient, WeChatUnavailable
+
+log = logging.getLogger(__name__)
 
 TOKEN_KEY = "wechat:access_token"
 TOKEN_LOCK = "wechat:access_token:lock"
@@ -40,6 +43,7 @@ class OutboxSettings:
     templates: dict  # kind -> {"template_id", "page", "data": {field: source}}
     max_attempts: int = 6
     backoff_seconds: int = 30
+    lease_seconds: int = 120  # a claimed row is due again after this if its worker died
     miniprogram_state: str = "formal"
 
 
@@ -63,7 +67,7 @@ def cut(field: str, value: str) -> str:
     return value
 
 
-def _source(notification: Notification, source: str) -> str:
+def _source(notification, source: str) -> str:
     if source.startswith("data."):
         value = (notification.data or {}).get(source.removeprefix("data."), "")
     else:
@@ -71,58 +75,121 @@ def _source(notification: Notification, source: str) -> str:
     return "" if value is None else str(value)
 
 
-def message_fields(notification: Notification, template: dict) -> dict[str, str]:
+def message_fields(notification, template: dict) -> dict[str, str]:
     return {
         field: cut(field, _source(notification, source))
         for field, source in template["data"].items()
     }
 
 
-def access_token(client: WeChatClient, r: redis.Redis, *, force: bool = False) -> str:
-    """The cached access token, refreshed by one process at a time."""
-    if not force:
-        cached = r.get(TOKEN_KEY)
-        if cached:
-            return cached
+def access_token(client: WeChatClient, r: redis.Redis, *, rejected: str | None = None) -> str:
+    """The cached access token, refreshed by one process at a time. With `rejected` (a token
+    WeChat just refused), a new one is forced, unless another process already replaced it."""
+
+    def usable(token: str | None) -> bool:
+        return bool(token) and token != rejected
+
+    cached = r.get(TOKEN_KEY)
+    if usable(cached):
+        return cached
     deadline = time.monotonic() + 5
     while True:
         if r.set(TOKEN_LOCK, "1", nx=True, ex=30):
             try:
                 # Another process may have refreshed it between our read and our lock.
-                cached = None if force else r.get(TOKEN_KEY)
-                if cached:
+                cached = r.get(TOKEN_KEY)
+                if usable(cached):
                     return cached
-                token, seconds = wechat.stable_token(client, force_refresh=force)
+                token, seconds = wechat.stable_token(client, force_refresh=rejected is not None)
                 r.set(TOKEN_KEY, token, ex=max(60, seconds - TOKEN_EARLY_SECONDS))
                 return token
             finally:
                 r.delete(TOKEN_LOCK)
         time.sleep(0.05)  # another process is refreshing: use what it stores
         cached = r.get(TOKEN_KEY)
-        if cached and not force:
+        if usable(cached):
             return cached
         if time.monotonic() > deadline:
             raise WeChatUnavailable("access token refresh is taking too long")
 
 
-def _send_one(client, r, notification, openid, template, settings) -> wechat.SendResult:
+@dataclass(frozen=True)
+class Claimed:
+    """A snapshot of a claimed row: sending needs no open transaction."""
+
+    id: int
+    openid: str
+    kind: str
+    title: str
+    body: str
+    data: dict | None
+    attempts: int
+
+
+def claim(session: Session, *, now: datetime, batch: int, lease_seconds: int) -> list[Claimed]:
+    """Take up to `batch` due rows for this worker: each is pushed `lease_seconds` into the
+    future with a conditional UPDATE, so another worker (or, on SQLite, another thread) that
+    saw the same row gets nothing; a worker that dies leaves its rows due again after the
+    lease, and only those."""
+    rows = session.execute(
+        select(Notification, User.openid)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.send_status == "pending", Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(batch)
+        .with_for_update(of=Notification, skip_locked=True)
+    ).all()
+    claimed = []
+    for notification, openid in rows:
+        taken = session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification.id,
+                Notification.send_status == "pending",
+                Notification.next_attempt_at <= now,
+            )
+            .values(
+                next_attempt_at=now + timedelta(seconds=lease_seconds),
+                attempts=Notification.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.expire(notification, ["attempts", "next_attempt_at"])
+        if taken:
+            claimed.append(
+                Claimed(
+                    notification.id,
+                    openid,
+                    notification.kind,
+                    notification.title,
+                    notification.body,
+                    notification.data,
+                    notification.attempts,  # read again: the UPDATE counted this attempt
+                )
+            )
+    return claimed
+
+
+def _send_one(client, r, item: Claimed, template, settings) -> wechat.SendResult:
+    page = template.get("page")
+    if page:
+        page = page.format(**(item.data or {}))
+
     def send(token: str) -> wechat.SendResult:
-        page = template.get("page")
-        if page:
-            page = page.format(**{k: v for k, v in (notification.data or {}).items()})
         return wechat.send_subscribe_message(
             client,
             access_token=token,
-            touser=openid,
+            touser=item.openid,
             template_id=template["template_id"],
             page=page,
-            data=message_fields(notification, template),
+            data=message_fields(item, template),
             miniprogram_state=settings.miniprogram_state,
         )
 
-    result = send(access_token(client, r))
+    token = access_token(client, r)
+    result = send(token)
     if result.errcode in wechat.TOKEN_INVALID:
-        result = send(access_token(client, r, force=True))
+        result = send(access_token(client, r, rejected=token))
     return result
 
 
@@ -133,52 +200,55 @@ def send_pending(
     r: redis.Redis,
     settings: OutboxSettings,
     now: datetime,
+    commit,
     batch: int = 50,
 ) -> dict[str, int]:
-    """Send one batch of due notifications; answers how many ended in each state."""
-    rows = session.execute(
-        select(Notification, User.openid)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.send_status == "pending", Notification.next_attempt_at <= now)
-        .order_by(Notification.id)
-        .limit(batch)
-        .with_for_update(of=Notification, skip_locked=True)
-    ).all()
+    """Claim a batch of due notifications, then send them one by one, recording each result in
+    its own short transaction (`commit()` is the caller's): no lock is held while WeChat is
+    asked, and a failure of one row never holds back the others."""
+    items = claim(session, now=now, batch=batch, lease_seconds=settings.lease_seconds)
+    commit()
     counts = {"sent": 0, "skipped": 0, "failed": 0, "retry": 0}
-    for notification, openid in rows:
-        template = settings.templates.get(notification.kind)
+    for item in items:
+        template = settings.templates.get(item.kind)
+        result, error, park = None, None, False
         if template is None:
-            notification.send_status = "skipped"
-            notification.last_error = "no subscribe template for this kind"
-            counts["skipped"] += 1
-            continue
-        notification.attempts += 1
-        try:
-            result = _send_one(client, r, notification, openid, template, settings)
-            error = None if result.errcode == 0 else f"{result.errcode} {result.errmsg}"
-        except WeChatUnavailable as exc:
-            result, error = None, f"unavailable: {exc}"
-        outcome = _record(notification, result, error, now, settings)
+            error = "no subscribe template for this kind"
+        else:
+            try:
+                result = _send_one(client, r, item, template, settings)
+                error = None if result.errcode == 0 else f"{result.errcode} {result.errmsg}"
+            except WeChatUnavailable as exc:
+                error = f"unavailable: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a broken row is parked, never retried blind
+                log.exception("outbox row %s could not be sent", item.id)
+                error, park = f"error: {exc!r}", True
+        notification = session.get(Notification, item.id)
+        outcome = _record(notification, item, template, result, error, park, now, settings)
+        session.flush()
+        commit()
         counts[outcome] += 1
-    session.flush()
     return counts
 
 
-def _record(notification, result, error, now, settings) -> str:
+def _record(notification, item, template, result, error, park, now, settings) -> str:
     notification.last_error = error
+    if template is None:
+        notification.send_status = "skipped"  # inbox only
+        return "skipped"
     if result is not None and result.errcode == 0:
         notification.send_status, notification.sent_at = "sent", now
         return "sent"
     if result is not None and result.errcode == wechat.USER_REFUSED:
         notification.send_status = "skipped"  # the inbox still has it; retrying cannot help
         return "skipped"
-    if result is not None and result.errcode in wechat.BAD_MESSAGE:
-        notification.send_status = "failed"  # parked: fix the template, then replay
+    if park or (result is not None and result.errcode in wechat.BAD_MESSAGE):
+        notification.send_status = "failed"  # parked: fix the cause, then replay
         return "failed"
-    if notification.attempts >= settings.max_attempts:
+    if item.attempts >= settings.max_attempts:
         notification.send_status = "failed"
         return "failed"
-    delay = settings.backoff_seconds * 2 ** (notification.attempts - 1)
+    delay = settings.backoff_seconds * 2 ** (item.attempts - 1)
     notification.next_attempt_at = now + timedelta(seconds=delay)
     return "retry"
 

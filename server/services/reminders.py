@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.models.assistance import Application
 from server.models.common import Notification
 from server.models.users import User
-from server.services import common
 from server.services.programs import PROGRAMS
 
 REVIEW_NOTICE_DAYS = 30
@@ -28,29 +28,20 @@ TOWNSHIP_STAGES = ("submitted", "accepted", "investigated")
 COUNTY_STAGES = ("in_notice", "reviewed")
 
 
-def _already(session: Session, *, user_id: int, kind: str, key: str) -> bool:
-    return (
-        session.scalar(
-            select(Notification.id)
-            .where(
-                Notification.user_id == user_id,
-                Notification.kind == kind,
-                Notification.data["key"].as_string() == key,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def _once(
     session: Session, *, user_id: int, kind: str, key: str, title: str, body: str, data: dict
 ) -> bool:
-    if _already(session, user_id=user_id, kind=kind, key=key):
+    """Write the reminder unless it was written before (a unique key, so two runs at once
+    write it once)."""
+    try:
+        with session.begin_nested():
+            session.add(
+                Notification(
+                    user_id=user_id, kind=kind, title=title, body=body, data=data, dedupe_key=key
+                )
+            )
+    except IntegrityError:
         return False
-    common.notify(
-        session, user_id=user_id, kind=kind, title=title, body=body, data={**data, "key": key}
-    )
     return True
 
 
@@ -81,6 +72,26 @@ def review_reminders(session: Session, *, today: date) -> int:
     return sent
 
 
+def _stage_owner(app: Application) -> list[tuple[str, str]]:
+    """Who acts next on a case, then who is above them (when nobody holds that post)."""
+    if app.near_relative or app.status in COUNTY_STAGES:
+        return [("county", app.county_code), ("city", app.county_code[:4] + "00")]
+    chain = [("township", app.township_code), ("county", app.county_code)]
+    if app.status == "accepted":  # the home visit: the community's, or the township's
+        chain.insert(0, ("community", app.region_code))
+    return chain
+
+
+def _workers_in_charge(session: Session, app: Application) -> list[int]:
+    for level, scope in _stage_owner(app):
+        workers = session.scalars(
+            select(User.id).where(User.worker_level == level, User.worker_region_code == scope)
+        ).all()
+        if workers:
+            return list(workers)
+    return []
+
+
 def overdue_reminders(session: Session, *, today: date) -> int:
     """Tell the workers in charge about cases past their stage's deadline."""
     overdue = session.scalars(
@@ -91,13 +102,7 @@ def overdue_reminders(session: Session, *, today: date) -> int:
     ).all()
     sent = 0
     for app in overdue:
-        if app.status in TOWNSHIP_STAGES and not app.near_relative:
-            level, scope = "township", app.township_code
-        else:
-            level, scope = "county", app.county_code
-        workers = session.scalars(
-            select(User.id).where(User.worker_level == level, User.worker_region_code == scope)
-        ).all()
+        workers = _workers_in_charge(session, app)
         for worker_id in workers:
             sent += _once(
                 session,

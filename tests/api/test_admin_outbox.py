@@ -78,8 +78,8 @@ def test_two_workers_over_one_outbox_send_each_message_once(app, fake_wechat):
                     settings=settings,
                     now=datetime.now(UTC),
                     batch=5,
+                    commit=db.session.commit,
                 )
-                db.session.commit()
                 if not sum(counts.values()):
                     return
 

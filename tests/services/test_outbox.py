@@ -60,7 +60,9 @@ def notify(
 
 
 def send(session, wechat, r, now=NOW, settings=SETTINGS):
-    return outbox.send_pending(session, client=wechat, r=r, settings=settings, now=now)
+    return outbox.send_pending(
+        session, client=wechat, r=r, settings=settings, now=now, commit=session.commit
+    )
 
 
 def sends(fake):
@@ -178,18 +180,54 @@ def test_templates_must_name_a_template_and_fields():
         outbox.parse_templates("[]")
 
 
-def test_a_change_that_is_rolled_back_leaves_no_notification(client, resident, session):
-    from tests.assistance_helpers import draft
+def test_a_change_that_is_rolled_back_leaves_no_notification(
+    client, resident, session, monkeypatch
+):
+    from server.services import assistance
+    from tests.assistance_helpers import ready
 
-    app = draft(client, resident)  # no document: the submit is refused
+    app = ready(client, resident)
     before = session.scalar(select(func.count()).select_from(Notification))
+
+    def broken_event(*args, **kwargs):  # fails after the notification was written and flushed
+        raise RuntimeError("the event table is gone")
+
+    monkeypatch.setattr(assistance, "_record", broken_event)
     response = client.post(
         f"/api/v1/assistance/applications/{app['id']}/submit",
         headers=resident,
         json={"version": app["version"]},
     )
-    assert response.status_code == 422
+    assert response.status_code == 500
     assert session.scalar(select(func.count()).select_from(Notification)) == before
+
+
+def test_a_row_that_cannot_be_built_is_parked_and_the_others_go_once(
+    session, wechat, r, resident_user, fake_wechat
+):
+    good = notify(session, resident_user)
+    broken = notify(session, resident_user)
+    broken.data = None  # the page needs {application_id}
+    session.flush()
+    counts = send(session, wechat, r)
+    assert counts["sent"] == 1 and counts["failed"] == 1
+    assert good.send_status == "sent"
+    assert broken.send_status == "failed" and "application_id" in broken.last_error
+    send(session, wechat, r, now=NOW + timedelta(minutes=5))
+    assert len(sends(fake_wechat)) == 1
+
+
+def test_a_claimed_row_of_a_worker_that_died_is_due_again_after_the_lease(
+    session, wechat, r, resident_user, fake_wechat
+):
+    notification = notify(session, resident_user)
+    [claimed] = outbox.claim(session, now=NOW, batch=10, lease_seconds=120)
+    assert claimed.id == notification.id and claimed.attempts == 1
+    # Another worker finds nothing while the lease runs ...
+    assert outbox.claim(session, now=NOW + timedelta(seconds=60), batch=10, lease_seconds=120) == []
+    # ... and takes the row once it has run out (the first worker never came back).
+    assert send(session, wechat, r, now=NOW + timedelta(seconds=121))["sent"] == 1
+    assert notification.attempts == 2
 
 
 def test_one_process_at_a_time_refreshes_the_token(wechat, r, fake_wechat):

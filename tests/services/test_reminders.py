@@ -64,3 +64,29 @@ def test_a_case_waiting_for_the_county_is_reported_to_the_county(client, residen
     session.flush()
     assert reminders.send_due(session, today=TODAY)["overdue"] == 1
     assert kinds_for(session, "demo-worker-county", "assistance.overdue")
+
+
+def test_a_home_visit_past_its_deadline_goes_to_the_community_worker(
+    client, resident, township_worker, session
+):
+    app = ready(client, resident)
+    step(client, resident, app["id"], "submit")
+    step(client, township_worker, app["id"], "accept")
+    session.execute(update(Application).where(Application.id == app["id"]).values(due_on=TODAY))
+    session.flush()
+    assert reminders.send_due(session, today=TODAY + timedelta(days=1))["overdue"] == 1
+    assert kinds_for(session, "demo-worker-community", "assistance.overdue")
+    assert not kinds_for(session, "demo-worker-township", "assistance.overdue")
+
+
+def test_with_nobody_at_the_community_the_township_hears_of_it(client, resident, session):
+    app = ready(client, resident)
+    step(client, resident, app["id"], "submit")
+    session.execute(
+        update(Application)
+        .where(Application.id == app["id"])
+        .values(status="accepted", region_code="330802001002", due_on=TODAY)
+    )
+    session.flush()
+    assert reminders.send_due(session, today=TODAY + timedelta(days=1))["overdue"] == 1
+    assert kinds_for(session, "demo-worker-township", "assistance.overdue")

@@ -91,31 +91,40 @@ def app(fake_wechat, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolation(request, app, fake_wechat):
-    """A transaction per test, rolled back; Redis emptied; the fake WeChat forgotten."""
+    """A transaction per test, rolled back; Redis emptied; the fake WeChat forgotten.
+
+    No app context stays pushed while the test runs: each request then gets its own, with its
+    own `g` and database session, as in production.
+    """
     fake_wechat.reset()
     with app.app_context():
         redis_client.client.flushdb()
-        if request.node.get_closest_marker("committing"):
-            yield
-            return
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        db.bind_to(app, connection)
-        try:
-            yield
-        finally:
-            db.unbind(app)
-            transaction.rollback()
-            connection.close()
+        engine = db.engine
+    if request.node.get_closest_marker("committing"):
+        yield
+        return
+    connection = engine.connect()
+    transaction = connection.begin()
+    db.bind_to(app, connection)
+    try:
+        yield
+    finally:
+        db.unbind(app)
+        transaction.rollback()
+        connection.close()
 
 
 @pytest.fixture
 def session(app):
-    """A Session on the test's transaction, for factories and for reading rows back."""
+    """A Session on the test's transaction, for factories and for reading rows back.
+
+    No app context stays pushed during the test: a request would reuse it, and with it `g`,
+    so that requests would share one database session and one list of callbacks.
+    """
     with app.app_context():
         s = db.new_session()
-        yield s
-        s.close()
+    yield s
+    s.close()
 
 
 @pytest.fixture

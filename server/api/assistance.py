@@ -8,7 +8,7 @@ from flask import current_app, send_file
 
 from server.api import Blueprint, public_limit, rate_limited, write_limit
 from server.api.idempotency import HEADER_DOC, idempotent
-from server.api.security import cipher, current_principal
+from server.api.security import cipher, current_principal, on_failure
 from server.errors import NotFound
 from server.extensions import db
 from server.schemas import assistance as schemas
@@ -236,7 +236,7 @@ for _action, (_schema, _summary) in ACTION_SCHEMAS.items():
 def upload_attachment(form, files, application_id):
     """Upload a document (JPEG, PNG or PDF, told by its content; 5 MB at most)."""
     upload = files["file"]
-    return service.add_attachment(
+    attachment = service.add_attachment(
         db.session,
         principal=current_principal(),
         application_id=application_id,
@@ -246,6 +246,10 @@ def upload_attachment(form, files, application_id):
         settings=settings(),
         today=today(),
     )
+    directory = settings().storage_dir
+    # The file is written before the commit: if the commit fails, it must not stay behind.
+    on_failure(lambda: storage.delete(attachment.id, directory=directory))
+    return attachment
 
 
 @blp.route("/applications/<int:application_id>/attachments", methods=["GET"])

@@ -1097,6 +1097,8 @@ def add_attachment(
     _require_owner(session, app, principal)
     if app.status not in ("draft", "returned"):
         raise _wrong_state(app, principal, "edit", _my_keys(session, principal), today)
+    # Uploads to one application take turns (a row lock on PostgreSQL), so the count holds.
+    session.execute(select(Application.id).where(Application.id == app.id).with_for_update())
     count = session.scalar(
         select(func.count()).select_from(Attachment).where(Attachment.application_id == app.id)
     )

@@ -199,3 +199,23 @@ def test_a_submit_whose_commit_fails_frees_its_idempotency_key(app, client, resi
         f"{BASE}/{draft['id']}/submit", headers=headers, json={"version": current["version"]}
     )
     assert retry.status_code == 200 and retry.json["status"] == "submitted"
+
+
+def test_an_upload_whose_commit_fails_leaves_no_file_behind(app, client, resident, monkeypatch):
+    from pathlib import Path
+
+    import pytest
+
+    from server.extensions import db
+
+    draft = ready(client, resident)
+    directory = Path(app.extensions["minzheng.assistance"].storage_dir)
+    before = set(directory.iterdir())
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(db, "commit_if_used", failing_commit)
+    with pytest.raises(RuntimeError):  # testing mode lets the 500's exception through
+        upload(client, resident, draft["id"])
+    assert set(directory.iterdir()) == before

@@ -33,7 +33,8 @@ def wechat(fake_wechat):
 @pytest.fixture
 def r(app):
     with app.app_context():
-        yield redis_client.client
+        client = redis_client.client
+    return client
 
 
 @pytest.fixture

@@ -60,9 +60,70 @@ def grant_admin(openid: str) -> None:
     )
 
 
+facilities_cli = AppGroup("facilities", help="Import facilities and rebuild their geo index.")
+
+
+@facilities_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the good rows; write the bad ones to --rejects."
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False),
+    help="Where the bad rows go with --skip-invalid (default: FILE.rejects.csv|json).",
+)
+def import_facilities(path: str, dry_run: bool, skip_invalid: bool, rejects: str | None) -> None:
+    """Import facilities from a CSV or JSON file (docs/facilities.md), upserting by external_id."""
+    from pathlib import Path
+
+    from server.services import facility_import
+    from server.services.facility_search import GeoIndex
+
+    fmt = "json" if path.lower().endswith(".json") else "csv"
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    good, report = facility_import.validate(db.session, facility_import.read_rows(text, fmt=fmt))
+    for line, _row, reason in report.errors:
+        click.echo(f"line {line}: {reason}", err=True)
+    click.echo(f"{report.total} rows: {report.valid} valid, {len(report.errors)} invalid")
+    if report.errors and not skip_invalid:
+        raise click.ClickException("nothing imported: fix the rows above, or use --skip-invalid")
+    if dry_run:
+        click.echo("dry run: nothing written")
+        return
+    if report.errors:
+        rejects = rejects or str(Path(path).with_suffix(f".rejects.{fmt}"))
+        facility_import.write_rejects(rejects, report.errors, fmt=fmt)
+        click.echo(f"{len(report.errors)} invalid rows written to {rejects}")
+    index = GeoIndex(redis_client.client)
+    with click.progressbar(length=len(good), label="importing") as bar:
+        result = facility_import.upsert(
+            db.session,
+            [data for _line, data in good],
+            index=index,
+            actor_id=None,
+            reason=f"导入 {Path(path).name}",
+            progress=bar.update,
+        )
+    db.session.commit()
+    index.apply()
+    click.echo(f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@facilities_cli.command("reindex")
+def reindex_facilities() -> None:
+    """Rebuild the Redis geo index of facilities from the database."""
+    from server.services.facility_search import GeoIndex
+
+    count = GeoIndex(redis_client.client).rebuild(db.session)
+    click.echo(f"{count} facilities indexed")
+
+
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Seed the demo city (衢州): regions, demo users of every role. Idempotent."""
+    """Seed the demo city (衢州): regions, users of every role, cases, facilities. Idempotent."""
     from datetime import UTC, datetime
 
     from server.seed import seed_demo as run_seed
@@ -73,7 +134,13 @@ def seed_demo() -> None:
         assistance_settings=current_app.extensions["minzheng.assistance"],
         now=datetime.now(UTC),
     )
+    from server.seed_facilities import seed_facilities
+    from server.services.facility_search import READY_KEY
+
+    facilities = seed_facilities(db.session)
     db.session.commit()
+    if facilities.created or facilities.updated:
+        redis_client.client.delete(READY_KEY)  # the geo index rebuilds on the next search
     # The demo users' profiles may have changed: drop every cached profile.
     for key in redis_client.client.scan_iter(users_service.cache_key("*")):
         redis_client.client.delete(key)
@@ -133,4 +200,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(facilities_cli)
     app.cli.add_command(migrate)

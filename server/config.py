@@ -65,6 +65,9 @@ class Config:
 
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # With Redis down, limit in process memory rather than fail: the public search must answer.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATE_LIMIT_LOGIN = _env("RATE_LIMIT_LOGIN", "30/minute")
     RATE_LIMIT_PUBLIC = _env("RATE_LIMIT_PUBLIC", "120/minute")
     RATE_LIMIT_WRITE = _env("RATE_LIMIT_WRITE", "60/minute")

@@ -127,7 +127,19 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import admin, assistance, auth, health, notifications, public, regions, users
+    from server.api import (
+        admin,
+        assistance,
+        auth,
+        facilities,
+        health,
+        notifications,
+        public,
+        regions,
+        users,
+    )
 
     for module in (health, auth, users, notifications, regions, assistance, public, admin):
         api.register_blueprint(module.blp)
+    api.register_blueprint(facilities.blp)
+    api.register_blueprint(facilities.emergency_blp)

@@ -9,6 +9,14 @@ from server.models.assistance import (
 )
 from server.models.base import Base
 from server.models.common import AuditLog, Counter, Notification
+from server.models.facilities import (
+    Emergency,
+    EmergencyShelter,
+    Facility,
+    FacilityEvent,
+    FacilitySuggestion,
+    OccupancyUpdate,
+)
 from server.models.regions import Region
 from server.models.users import User
 
@@ -20,8 +28,14 @@ __all__ = [
     "AuditLog",
     "Base",
     "Counter",
+    "Emergency",
+    "EmergencyShelter",
+    "Facility",
+    "FacilityEvent",
+    "FacilitySuggestion",
     "Notification",
     "Objection",
+    "OccupancyUpdate",
     "Region",
     "User",
 ]

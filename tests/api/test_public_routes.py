@@ -16,6 +16,10 @@ PUBLIC = {
     "assistance.list_programs",
     "assistance.check_eligibility",
     "public.list_notices",
+    "facilities.nearby",
+    "facilities.list_facilities",
+    "facilities.get_facility",
+    "emergencies.active_emergencies",
 }
 
 

@@ -1,0 +1,359 @@
+"""The nearest search: a Redis GEO index per facility type, with the database as the fallback.
+
+Both paths search outward: a small circle first, doubled until `limit` places pass the filters or
+the requested radius is reached. A fixed 5 km circle would read every point in it (thousands, in a
+dense city); the widening circle reads about as many as it returns, so a query costs about the
+same at a thousand facilities as at a million.
+
+Distances are recomputed from the database's coordinates with one haversine (Redis's Earth
+radius), so both paths, and a brute-force check, give the same places in the same order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import redis
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from server.models.facilities import (
+    FACILITY_TYPES,
+    HAZARDS,
+    SERVICES,
+    Emergency,
+    EmergencyShelter,
+    Facility,
+)
+from server.services import geo
+from server.services.opening_hours import is_open_at
+
+log = logging.getLogger(__name__)
+
+START_RADIUS_M = 500
+READY_KEY = "facilities:geo:ready"
+REBUILD_LOCK = "facilities:geo:rebuild"
+# Redis stores positions as 52-bit geohashes (about 0.6 m): ask for a little more, then cut
+# by the exact distance.
+REDIS_SLACK_M = 2.0
+
+
+def geo_key(facility_type: str) -> str:
+    return f"facilities:geo:{facility_type}"
+
+
+def mask_of(names: Iterable[str], vocabulary: tuple[str, ...]) -> int:
+    mask = 0
+    for name in names:
+        mask |= 1 << vocabulary.index(name)
+    return mask
+
+
+def names_of(mask: int, vocabulary: tuple[str, ...]) -> list[str]:
+    return [name for bit, name in enumerate(vocabulary) if mask & (1 << bit)]
+
+
+# --- the Redis index --------------------------------------------------------------------------
+
+
+class GeoIndex:
+    """The Redis side of the search. Writes are staged during a transaction and applied once it
+    has committed (`apply`), so a rolled-back change never reaches the index. A Redis failure
+    never fails a request: writes are logged (the index rebuilds itself when its ready-marker is
+    gone, and `flask facilities reindex` rebuilds it by hand), searches fall back to the database.
+    """
+
+    def __init__(self, client: redis.Redis | None):
+        self.client = client
+        self._staged: dict[int, tuple[str | None, tuple[str, float, float] | None]] = {}
+
+    def stage_put(self, facility: Facility, *, old_type: str | None = None) -> None:
+        self._staged[facility.id] = (old_type, (facility.type, facility.lng, facility.lat))
+
+    def stage_remove(self, facility: Facility) -> None:
+        self._staged[facility.id] = (facility.type, None)
+
+    def apply(self) -> None:
+        staged, self._staged = self._staged, {}
+        if not staged or self.client is None:
+            return
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            for facility_id, (old_type, new) in staged.items():
+                if old_type is not None and (new is None or new[0] != old_type):
+                    pipe.zrem(geo_key(old_type), facility_id)
+                if new is not None:
+                    pipe.geoadd(geo_key(new[0]), (new[1], new[2], facility_id))
+            pipe.execute()
+        except redis.RedisError:
+            log.warning("facility geo index not updated; run `flask facilities reindex`")
+
+    def ready(self) -> bool:
+        return bool(self.client is not None and self.client.exists(READY_KEY))
+
+    def rebuild(self, session: Session, *, batch: int = 5000) -> int:
+        """Load every live facility into fresh keys and swap them in; returns how many."""
+        assert self.client is not None
+        staging = {t: f"{geo_key(t)}:new" for t in FACILITY_TYPES}
+        pipe = self.client.pipeline(transaction=False)
+        pipe.delete(*staging.values())
+        count = 0
+        rows = session.execute(
+            select(Facility.id, Facility.type, Facility.lng, Facility.lat)
+            .where(Facility.deleted_at.is_(None))
+            .execution_options(yield_per=batch)
+        )
+        for facility_id, facility_type, lng, lat in rows:
+            pipe.geoadd(staging[facility_type], (lng, lat, facility_id))
+            count += 1
+            if count % batch == 0:
+                pipe.execute()
+        pipe.execute()
+        swap = self.client.pipeline(transaction=True)
+        for facility_type, key in staging.items():
+            swap.delete(geo_key(facility_type))
+            if self.client.exists(key):
+                swap.rename(key, geo_key(facility_type))
+        swap.set(READY_KEY, count)
+        swap.execute()
+        return count
+
+    def ensure_ready(self, session: Session) -> bool:
+        """Whether the index can answer; rebuilds it (one process at a time) when it is gone,
+        e.g. after a Redis restart or in a fresh in-process Redis."""
+        if self.ready():
+            return True
+        assert self.client is not None
+        lock = self.client.lock(REBUILD_LOCK, timeout=300, blocking=False)
+        if not lock.acquire():
+            return False  # another process is rebuilding: use the database meanwhile
+        try:
+            if not self.ready():
+                self.rebuild(session)
+            return True
+        finally:
+            lock.release()
+
+    def within(self, types: tuple[str, ...], lat: float, lng: float, radius_m: float) -> list[int]:
+        pipe = self.client.pipeline(transaction=False)
+        for facility_type in types:
+            pipe.geosearch(
+                geo_key(facility_type),
+                longitude=lng,
+                latitude=lat,
+                radius=radius_m + REDIS_SLACK_M,
+                unit="m",
+            )
+        return [int(member) for members in pipe.execute() for member in members]
+
+
+# --- filters and the search ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    types: tuple[str, ...] = FACILITY_TYPES
+    open_now: bool = False
+    has_space: bool = False
+    hazard: str | None = None
+    services: tuple[str, ...] = ()
+    accessible: bool = False
+    # In an active emergency: shelters are only those it activated, full ones last.
+    emergency_mode: bool = False
+
+
+@dataclass
+class Hit:
+    facility: Facility
+    distance_m: float
+    open_now: bool
+    activated: bool
+    full: bool
+    extra: dict = field(default_factory=dict)
+
+
+def active_shelter_ids():
+    """Shelters activated by an emergency that is still open (a subquery)."""
+    return (
+        select(EmergencyShelter.facility_id)
+        .join(Emergency, Emergency.id == EmergencyShelter.emergency_id)
+        .where(Emergency.closed_at.is_(None))
+    )
+
+
+def _sql_conditions(filters: Filters) -> list:
+    conditions = [Facility.deleted_at.is_(None), Facility.type.in_(filters.types)]
+    if filters.hazard:
+        bit = mask_of([filters.hazard], HAZARDS)
+        conditions.append(Facility.hazards_mask.op("&")(bit) == bit)
+    if filters.services:
+        bits = mask_of(filters.services, SERVICES)
+        conditions.append(Facility.services_mask.op("&")(bits) == bits)
+    if filters.accessible:
+        conditions += [Facility.step_free.is_(True), Facility.accessible_toilet.is_(True)]
+    if filters.has_space:
+        conditions += [
+            Facility.capacity.is_not(None),
+            Facility.occupancy < Facility.capacity,
+            Facility.status != "full",
+        ]
+    if filters.emergency_mode and "shelter" in filters.types:
+        activated = exists(active_shelter_ids().where(EmergencyShelter.facility_id == Facility.id))
+        conditions.append(or_(Facility.type != "shelter", activated))
+    if filters.open_now:
+        conditions.append(Facility.status.in_(("open", "full")) | (Facility.type == "shelter"))
+    return conditions
+
+
+def _activated_ids(session: Session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(session.scalars(active_shelter_ids().where(EmergencyShelter.facility_id.in_(ids))))
+
+
+def is_full(facility: Facility) -> bool:
+    return facility.status == "full" or (
+        facility.capacity is not None and facility.occupancy >= facility.capacity
+    )
+
+
+def facility_open_now(facility: Facility, *, activated: bool, now: datetime) -> bool:
+    """Open at `now`: an activated shelter is open day and night unless suspended; otherwise the
+    status must be open (or full) and the hours must cover the moment."""
+    if facility.status == "suspended":
+        return False
+    if activated:
+        return True
+    if facility.status not in ("open", "full"):
+        return False
+    return is_open_at(facility.opening_hours or {}, always_open=facility.always_open, at=now)
+
+
+def _hits(
+    session: Session,
+    rows: Iterable[Facility],
+    *,
+    lat: float,
+    lng: float,
+    radius_m: float,
+    filters: Filters,
+    now: datetime,
+) -> list[Hit]:
+    rows = [(row, geo.distance_m(lat, lng, row.lat, row.lng)) for row in rows]
+    rows = [(row, d) for row, d in rows if d <= radius_m]
+    activated = _activated_ids(session, [row.id for row, _ in rows if row.type == "shelter"])
+    hits = []
+    for row, distance in rows:
+        is_activated = row.id in activated
+        open_now = facility_open_now(row, activated=is_activated, now=now)
+        if filters.open_now and not open_now:
+            continue
+        hits.append(Hit(row, distance, open_now, is_activated, is_full(row)))
+    return hits
+
+
+def _rows_by_ids(session: Session, ids: list[int], filters: Filters) -> list[Facility]:
+    if not ids:
+        return []
+    query = select(Facility).where(Facility.id.in_(ids), *_sql_conditions(filters))
+    return list(session.scalars(query))
+
+
+def _rows_in_box(
+    session: Session, lat: float, lng: float, radius_m: float, filters: Filters
+) -> list[Facility]:
+    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius_m)
+    query = select(Facility).where(
+        and_(Facility.lat.between(min_lat, max_lat), Facility.lng.between(min_lng, max_lng)),
+        *_sql_conditions(filters),
+    )
+    return list(session.scalars(query))
+
+
+def search(
+    session: Session,
+    index: GeoIndex | None,
+    *,
+    lat: float,
+    lng: float,
+    radius_m: float,
+    limit: int,
+    filters: Filters,
+    now: datetime,
+) -> tuple[list[Hit], str]:
+    """The `limit` nearest places within `radius_m` of a GCJ-02 position that pass `filters`,
+    nearest first (full ones last in emergency mode); and which path answered."""
+    use_redis = False
+    if index is not None and index.client is not None:
+        try:
+            use_redis = index.ensure_ready(session)
+        except redis.RedisError:
+            use_redis = False
+
+    def candidates_redis(r: float) -> list[Facility]:
+        return _rows_by_ids(session, index.within(filters.types, lat, lng, r), filters)
+
+    def candidates_db(r: float) -> list[Facility]:
+        return _rows_in_box(session, lat, lng, r, filters)
+
+    source = "redis" if use_redis else "database"
+    try:
+        hits = _widen(
+            candidates_redis if use_redis else candidates_db,
+            session,
+            lat,
+            lng,
+            radius_m,
+            limit,
+            filters,
+            now,
+        )
+    except redis.RedisError:
+        source = "database"
+        hits = _widen(candidates_db, session, lat, lng, radius_m, limit, filters, now)
+    return hits, source
+
+
+def _widen(
+    candidates: Callable[[float], list[Facility]],
+    session: Session,
+    lat: float,
+    lng: float,
+    radius_m: float,
+    limit: int,
+    filters: Filters,
+    now: datetime,
+) -> list[Hit]:
+    r = min(START_RADIUS_M, radius_m)
+    while True:
+        hits = _hits(session, candidates(r), lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
+        if len(hits) >= limit or r >= radius_m:
+            break
+        r = min(r * 2, radius_m)
+    hits.sort(key=lambda hit: (hit.distance_m, hit.facility.id))
+    hits = hits[:limit]
+    if filters.emergency_mode:
+        hits.sort(key=lambda hit: hit.full and hit.facility.type == "shelter")
+    return hits
+
+
+def brute_force(
+    facilities: Iterable[Facility],
+    *,
+    lat: float,
+    lng: float,
+    radius_m: float,
+    limit: int,
+    accept: Callable[[Facility], bool] = lambda _f: True,
+) -> list[tuple[int, float]]:
+    """The answer by definition: every facility's distance, the nearest `limit` within the radius
+    (for tests and the consistency check)."""
+    ranked = sorted(
+        (geo.distance_m(lat, lng, f.lat, f.lng), f.id)
+        for f in facilities
+        if f.deleted_at is None and accept(f)
+    )
+    return [(fid, d) for d, fid in ranked if d <= radius_m][:limit]

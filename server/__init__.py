@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from server.services import auth as auth_service
     from server.services.identity import Cipher
     from server.services.outbox import OutboxSettings, parse_templates
+    from server.services.timebank import TimebankSettings
     from server.services.wechat import WeChatClient
 
     config = load_config(overrides)
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         refresh_seconds=config.REFRESH_TOKEN_SECONDS,
     )
     app.extensions["minzheng.assistance"] = assistance_settings(config)
+    app.extensions["minzheng.timebank"] = TimebankSettings.from_config(app.config)
     app.extensions["minzheng.outbox"] = OutboxSettings(
         templates=parse_templates(config.WECHAT_SUBSCRIBE_TEMPLATES),
         max_attempts=config.OUTBOX_MAX_ATTEMPTS,

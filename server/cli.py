@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from server.errors import DomainError
 from server.extensions import db, redis_client
@@ -82,8 +83,13 @@ def import_facilities(path: str, dry_run: bool, skip_invalid: bool, rejects: str
     from server.services.facility_search import GeoIndex
 
     fmt = "json" if path.lower().endswith(".json") else "csv"
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{path} is not UTF-8 (save it as CSV UTF-8 / UTF-8 JSON): {exc}"
+        ) from exc
     good, report = facility_import.validate(db.session, facility_import.read_rows(text, fmt=fmt))
     for line, _row, reason in report.errors:
         click.echo(f"line {line}: {reason}", err=True)
@@ -119,6 +125,27 @@ def reindex_facilities() -> None:
 
     count = GeoIndex(redis_client.client).rebuild(db.session)
     click.echo(f"{count} facilities indexed")
+
+
+timebank_cli = AppGroup("timebank", help="Time bank checks.")
+
+
+@timebank_cli.command("audit")
+def audit_timebank() -> None:
+    """Recompute every balance from the ledger's entries; report any mismatch (exit 1)."""
+    from server.services import timebank_ledger
+
+    problems = timebank_ledger.audit(db.session)
+    for row in problems:
+        click.echo(
+            f"account {row['account_id']} (user {row['user_id']}, {row['kind']}): "
+            f"balance {row['balance']} != entries {row['entries_total']}",
+            err=True,
+        )
+    accounts = db.session.scalar(select(func.count()).select_from(timebank_ledger.Account))
+    if problems:
+        raise click.ClickException(f"{len(problems)} of {accounts} accounts do not add up")
+    click.echo(f"{accounts} accounts checked: every balance equals the sum of its entries")
 
 
 @click.command("seed-demo")
@@ -201,4 +228,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(facilities_cli)
+    app.cli.add_command(timebank_cli)
     app.cli.add_command(migrate)

@@ -136,6 +136,7 @@ def register_blueprints(api: Api) -> None:
         notifications,
         public,
         regions,
+        timebank,
         users,
     )
 
@@ -143,3 +144,4 @@ def register_blueprints(api: Api) -> None:
         api.register_blueprint(module.blp)
     api.register_blueprint(facilities.blp)
     api.register_blueprint(facilities.emergency_blp)
+    api.register_blueprint(timebank.blp)

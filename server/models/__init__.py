@@ -18,9 +18,29 @@ from server.models.facilities import (
     OccupancyUpdate,
 )
 from server.models.regions import Region
+from server.models.timebank import (
+    Account,
+    Booking,
+    Entry,
+    Opportunity,
+    Redemption,
+    ServiceLog,
+    TimebankEvent,
+    Transfer,
+    Volunteer,
+)
 from server.models.users import User
 
 __all__ = [
+    "Account",
+    "Booking",
+    "Entry",
+    "Opportunity",
+    "Redemption",
+    "ServiceLog",
+    "TimebankEvent",
+    "Transfer",
+    "Volunteer",
     "Application",
     "ApplicationEvent",
     "AssistanceStandard",

@@ -25,6 +25,9 @@ class ErrorSchema(ma.Schema):
     version = ma.fields.Integer(
         metadata={"description": "409 stale_version: the object's current version"}
     )
+    available_minutes = ma.fields.Integer(
+        metadata={"description": "409 insufficient_balance / yearly_cap: minutes still available"}
+    )
     missing = ma.fields.List(
         ma.fields.String(),
         metadata={"description": "409 profile_incomplete: the profile fields still to fill"},

@@ -35,7 +35,7 @@ from server.services.facility_search import (
     mask_of,
     names_of,
 )
-from server.services.identity import mask_name
+from server.services.identity import mask_name, mask_phone
 from server.services.regions import get_region, scope_prefix
 from server.services.users import Principal
 
@@ -137,7 +137,11 @@ def describe(hit_or_facility, *, now: datetime, worker_view: bool = False) -> di
     )
     if hit is not None:
         item["distance_m"] = round(hit.distance_m)
-    if worker_view:
+    if not worker_view:
+        # A shelter's contact is a person: the public sees the facility's own phone instead.
+        item["contact_name"] = mask_name(facility.contact_name)
+        item["contact_phone"] = mask_phone(facility.contact_phone)
+    else:
         item["external_id"] = facility.external_id
         item["occupancy_groups"] = facility.occupancy_groups
         item["occupancy_updated_by"] = facility.occupancy_updated_by
@@ -230,7 +234,8 @@ def create_facility(
 ) -> Facility:
     """Add a facility inside the worker's scope."""
     permissions.require(principal, roles=("worker",))
-    get_region(session, code=fields["region_code"])
+    # The region as stored (a padded 12-digit code names the same region).
+    fields["region_code"] = get_region(session, code=fields["region_code"]).code
     permissions.require(principal, region_code=fields["region_code"], check_scope=True)
     _check_fields(session, fields)
     facility = Facility(opening_hours={})
@@ -281,8 +286,12 @@ def update_facility(
     """Change some fields; the event keeps only what changed, before and after."""
     facility = _writable(session, principal=principal, facility_id=facility_id)
     _check_version(facility, version)
+    if fields.get("type") and fields["type"] != "shelter":
+        # Hazards and the shelter level belong to shelters only: they go with the type.
+        fields.setdefault("hazards", [])
+        fields.setdefault("shelter_level", None)
     if "region_code" in fields:
-        get_region(session, code=fields["region_code"])
+        fields["region_code"] = get_region(session, code=fields["region_code"]).code
         permissions.require(principal, region_code=fields["region_code"], check_scope=True)
     _check_fields(session, fields, facility=facility)
     before_all = snapshot(facility)

@@ -108,7 +108,8 @@ def _csv_row(row: dict[str, str]) -> dict:
 
 
 def read_rows(text: str, *, fmt: str) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, row in the API's vocabulary, or None and why it could not be read)."""
+    """(line number, row in the API's vocabulary, None) for each row; for a row that could not
+    be read, (line number, the row as read or None, why)."""
     if fmt == "json":
         try:
             items = json.loads(text)
@@ -116,7 +117,8 @@ def read_rows(text: str, *, fmt: str) -> Iterator[tuple[int, dict | None, str | 
             yield exc.lineno, None, f"不是有效的 JSON：{exc.msg}"
             return
         if isinstance(items, dict):
-            items = items.get("facilities", [])
+            # {"facilities": [...]} is accepted too; any other object is refused, not read as empty.
+            items = items.get("facilities")
         if not isinstance(items, list):
             yield 1, None, "JSON 应为场所对象的数组。"
             return
@@ -138,7 +140,8 @@ def read_rows(text: str, *, fmt: str) -> Iterator[tuple[int, dict | None, str | 
             reason = str(exc)
             if "could not convert" in reason or "invalid literal" in reason:
                 reason = "数字格式不正确（经纬度、容量、在住人数应为数字）。"
-            yield reader.line_num, None, reason
+            # The row as read, so that the rejects file keeps what was in it.
+            yield reader.line_num, row, reason
 
 
 def _reason(messages) -> str:
@@ -200,6 +203,12 @@ def _row_problems(data: dict, regions: set[str]) -> list[str]:
     return problems
 
 
+def _compared(facility: Facility) -> dict:
+    """What an import may change: the editable fields and the occupancy (which a file may carry,
+    and whose change must be an event like any other)."""
+    return {**snapshot(facility), "occupancy": facility.occupancy}
+
+
 def upsert(
     session: Session,
     rows: list[dict],
@@ -236,12 +245,12 @@ def upsert(
                 events.append((facility, "created", None, None))
                 report.created += 1
                 continue
-            before = snapshot(facility)
+            before = _compared(facility)
             old_type = facility.type
             _apply(facility, fields)
             if occupancy is not None:
                 facility.occupancy = occupancy
-            after = snapshot(facility)
+            after = _compared(facility)
             changed = [k for k in after if after[k] != before[k]]
             if not changed:
                 report.unchanged += 1
@@ -261,7 +270,7 @@ def upsert(
         session.flush()
         for facility, action, before, after in events:
             if action == "created":
-                after = snapshot(facility)
+                after = _compared(facility)
                 if index is not None:
                     index.stage_put(facility)
             session.add(

@@ -12,6 +12,7 @@ radius), so both paths, and a brute-force check, give the same places in the sam
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -127,15 +128,18 @@ class GeoIndex:
         if self.ready():
             return True
         assert self.client is not None
-        lock = self.client.lock(REBUILD_LOCK, timeout=300, blocking=False)
-        if not lock.acquire():
+        # SET NX EX, not redis-py's Lock: that one needs Lua, which the in-process fakeredis of
+        # the default setup lacks (the index would then never be used there).
+        token = uuid.uuid4().hex
+        if not self.client.set(REBUILD_LOCK, token, nx=True, ex=300):
             return False  # another process is rebuilding: use the database meanwhile
         try:
             if not self.ready():
                 self.rebuild(session)
             return True
         finally:
-            lock.release()
+            if self.client.get(REBUILD_LOCK) == token:
+                self.client.delete(REBUILD_LOCK)
 
     def within(self, types: tuple[str, ...], lat: float, lng: float, radius_m: float) -> list[int]:
         pipe = self.client.pipeline(transaction=False)
@@ -330,7 +334,7 @@ def _widen(
     r = min(START_RADIUS_M, radius_m)
     while True:
         hits = _hits(session, candidates(r), lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
-        if len(hits) >= limit or r >= radius_m:
+        if len(hits) >= 1 or r >= radius_m:
             break
         r = min(r * 2, radius_m)
     hits.sort(key=lambda hit: (hit.distance_m, hit.facility.id))

@@ -203,7 +203,8 @@ def send_pending() -> None:
 
 @notifications_cli.command("send-due")
 def send_due() -> None:
-    """Write today's reminders (复核 due in 30 days, cases past their deadline) to the outbox."""
+    """Write today's reminders (复核 due in 30 days, cases past their deadline, bookings
+    tomorrow) to the outbox."""
     from datetime import UTC, datetime
 
     from server.services import reminders

@@ -5,14 +5,14 @@
 - Deadlines: a case past its stage's deadline (`due_on`) is reported to the workers in charge
   of that stage: the township's for submitted / accepted / investigated, the county's for a
   case in notice or awaiting its decision.
-- Bookings due tomorrow join when the time bank exists.
+- Bookings: a volunteer is reminded the day before a booked slot of the time bank.
 A reminder is sent once: a notification of the same kind about the same case and date is
 looked for first.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 
 from server.models.assistance import Application
 from server.models.common import Notification
+from server.models.facilities import Facility
+from server.models.timebank import Booking, Opportunity
 from server.models.users import User
+from server.services.common import LOCAL_TZ
 from server.services.programs import PROGRAMS
 
 REVIEW_NOTICE_DAYS = 30
@@ -117,11 +120,43 @@ def overdue_reminders(session: Session, *, today: date) -> int:
     return sent
 
 
+def booking_reminders(session: Session, *, today: date) -> int:
+    """Remind volunteers of the slots they booked for tomorrow (Asia/Shanghai days)."""
+    tomorrow = today + timedelta(days=1)
+    start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=LOCAL_TZ)
+    rows = session.execute(
+        select(Booking, Opportunity, Facility.name)
+        .join(Opportunity, Opportunity.id == Booking.opportunity_id)
+        .outerjoin(Facility, Facility.id == Opportunity.facility_id)
+        .where(
+            Booking.status == "booked",
+            Booking.starts_at >= start,
+            Booking.starts_at < start + timedelta(days=1),
+        )
+    ).all()
+    sent = 0
+    for booking, opp, place in rows:
+        at = booking.starts_at.astimezone(LOCAL_TZ)
+        sent += _once(
+            session,
+            user_id=booking.volunteer_id,
+            kind="timebank.booking_tomorrow",
+            key=f"{booking.id}:{tomorrow.isoformat()}",
+            title="明天有志愿服务",
+            body=f"您预约了明天 {at:%H:%M} 的“{opp.title}”"
+            + (f"（{place}）" if place else "")
+            + "，请按时到达；不能去请提前 2 小时取消。",
+            data={"booking_id": booking.id, "opportunity_id": opp.id},
+        )
+    return sent
+
+
 def send_due(session: Session, *, today: date) -> dict[str, int]:
     """Every time-based reminder due today; each goes to the outbox once."""
     result = {
         "review_due": review_reminders(session, today=today),
         "overdue": overdue_reminders(session, today=today),
+        "bookings_tomorrow": booking_reminders(session, today=today),
     }
     session.flush()
     return result

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, extract, func, select, update
+from sqlalchemy import extract, func, select, update
 from sqlalchemy.orm import Session
 
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -1322,19 +1322,3 @@ def fund_summary(session: Session) -> dict:
         "received_minutes": totals.get("fund_in", 0),
         "granted_minutes": -totals.get("grant_out", 0),
     }
-
-
-def bookings_tomorrow(session: Session, *, now: datetime) -> list[tuple[Booking, Opportunity]]:
-    """Bookings that start on the next local day (for the reminder)."""
-    tomorrow = local_day(now) + timedelta(days=1)
-    start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=common.LOCAL_TZ)
-    return list(
-        session.execute(
-            select(Booking, Opportunity)
-            .join(Opportunity, Opportunity.id == Booking.opportunity_id)
-            .where(
-                Booking.status == "booked",
-                and_(Booking.starts_at >= start, Booking.starts_at < start + timedelta(days=1)),
-            )
-        ).tuples()
-    )

@@ -90,3 +90,52 @@ def test_with_nobody_at_the_community_the_township_hears_of_it(client, resident,
     session.flush()
     assert reminders.send_due(session, today=TODAY + timedelta(days=1))["overdue"] == 1
     assert kinds_for(session, "demo-worker-township", "assistance.overdue")
+
+
+def _booking(session, *, starts_at, status="booked"):
+    """A volunteer's booking of a one-hour slot starting at `starts_at`, written directly."""
+    from datetime import timedelta as td
+
+    from server.models.timebank import Booking, Opportunity
+
+    volunteer = user_id(session, "demo-volunteer")
+    opp = Opportunity(
+        title="陪老人聊天",
+        region_code="330802001001",
+        starts_at=starts_at,
+        ends_at=starts_at + td(hours=1),
+        places=3,
+        booked=1,
+        check_code="123456",
+        created_by=user_id(session, "demo-worker-community"),
+    )
+    session.add(opp)
+    session.flush()
+    booking = Booking(
+        opportunity_id=opp.id,
+        volunteer_id=volunteer,
+        starts_at=opp.starts_at,
+        ends_at=opp.ends_at,
+        status=status,
+    )
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def test_a_booking_is_recalled_the_day_before_once_in_local_days(session):
+    from datetime import datetime
+
+    from server.services.common import LOCAL_TZ
+
+    # Tomorrow 00:30 in 衢州 is still today in UTC: the day is the local one.
+    early = _booking(session, starts_at=datetime(2026, 12, 1, 0, 30, tzinfo=LOCAL_TZ))
+    _booking(session, starts_at=datetime(2026, 12, 2, 9, 0, tzinfo=LOCAL_TZ))  # the day after
+    _booking(session, starts_at=datetime(2026, 12, 1, 9, 0, tzinfo=LOCAL_TZ), status="cancelled")
+
+    assert reminders.send_due(session, today=TODAY)["bookings_tomorrow"] == 1
+    assert reminders.send_due(session, today=TODAY)["bookings_tomorrow"] == 0  # once
+    (note,) = kinds_for(session, "demo-volunteer", "timebank.booking_tomorrow")
+    assert note.data["booking_id"] == early.id
+    assert "00:30" in note.body and "陪老人聊天" in note.body
+    assert note.send_status == "pending"

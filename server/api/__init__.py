@@ -131,6 +131,7 @@ def register_blueprints(api: Api) -> None:
         admin,
         assistance,
         auth,
+        charity,
         facilities,
         health,
         notifications,
@@ -145,3 +146,5 @@ def register_blueprints(api: Api) -> None:
     api.register_blueprint(facilities.blp)
     api.register_blueprint(facilities.emergency_blp)
     api.register_blueprint(timebank.blp)
+    api.register_blueprint(charity.blp)
+    api.register_blueprint(charity.public_blp)

@@ -8,6 +8,7 @@ from server.models.assistance import (
     Objection,
 )
 from server.models.base import Base
+from server.models.charity import Campaign, CharityEvent, Disbursement, Donation, WorkUnit
 from server.models.common import AuditLog, Counter, Notification
 from server.models.facilities import (
     Emergency,
@@ -34,6 +35,8 @@ from server.models.users import User
 __all__ = [
     "Account",
     "Booking",
+    "Campaign",
+    "CharityEvent",
     "Entry",
     "Opportunity",
     "Redemption",
@@ -41,6 +44,7 @@ __all__ = [
     "TimebankEvent",
     "Transfer",
     "Volunteer",
+    "WorkUnit",
     "Application",
     "ApplicationEvent",
     "AssistanceStandard",
@@ -48,6 +52,8 @@ __all__ = [
     "AuditLog",
     "Base",
     "Counter",
+    "Disbursement",
+    "Donation",
     "Emergency",
     "EmergencyShelter",
     "Facility",

@@ -28,6 +28,9 @@ class ErrorSchema(ma.Schema):
     available_minutes = ma.fields.Integer(
         metadata={"description": "409 insufficient_balance / yearly_cap: minutes still available"}
     )
+    available_fen = ma.fields.Integer(
+        metadata={"description": "409 insufficient_balance (charity): what may still be paid out"}
+    )
     missing = ma.fields.List(
         ma.fields.String(),
         metadata={"description": "409 profile_incomplete: the profile fields still to fill"},

@@ -112,7 +112,7 @@ def read_rows(text: str, *, fmt: str) -> Iterator[tuple[int, dict | None, str | 
     be read, (line number, the row as read or None, why)."""
     if fmt == "json":
         try:
-            items = json.loads(text)
+            items = json.loads(text.lstrip("\ufeff"))
         except json.JSONDecodeError as exc:
             yield exc.lineno, None, f"不是有效的 JSON：{exc.msg}"
             return

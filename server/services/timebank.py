@@ -1134,7 +1134,9 @@ def _redemption(session: Session, *, principal: Principal, redemption_id: int) -
         raise NotFound("没有找到这个兑换申请。", error="redemption_not_found")
     if r.user_id == principal.id:
         return r
-    permissions.require(principal, roles=("worker",))
+    if "worker" not in principal.roles and not permissions.is_admin(principal):
+        # Someone else's request: as if it did not exist (DESIGN: 404, not 403).
+        raise NotFound("没有找到这个兑换申请。", error="redemption_not_found")
     permissions.require(principal, region_code=r.region_code, check_scope=True)
     return r
 

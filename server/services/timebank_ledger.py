@@ -150,7 +150,10 @@ def credit_capped(
     created_by: int | None,
     reason: str | None = None,
 ) -> Credit:
-    """Credit a person, up to the balance cap; what is above the cap goes to the fund."""
+    """Credit a person, up to the balance cap; what is above the cap goes to the fund.
+
+    The whole service is credited, then the part above the cap moves out as an `overflow` entry
+    (the fund's `fund_in`): the person's own entries show where their hours went."""
     account = account_of(session, user_id=user_id)
     balance = balance_for_update(session, account)
     credited = max(0, min(minutes, cap - balance))
@@ -159,22 +162,22 @@ def credit_capped(
         session,
         account,
         kind=kind,
-        minutes=credited,
+        minutes=minutes,
         ref_type=ref_type,
         ref_id=ref_id,
         reason=reason,
         created_by=created_by,
     )
     if overflow:
-        pool = fund(session)
-        post(
+        move(
             session,
-            pool,
-            kind="fund_in",
+            source=account,
+            target=fund(session),
             minutes=overflow,
+            out_kind="overflow",
+            in_kind="fund_in",
             ref_type=ref_type,
             ref_id=ref_id,
-            counterparty=account,
             reason="超出余额上限，转入时间银行公益基金",
             created_by=created_by,
         )

@@ -20,6 +20,10 @@ PUBLIC = {
     "facilities.list_facilities",
     "facilities.get_facility",
     "emergencies.active_emergencies",
+    "charity.list_campaigns",
+    "charity.get_campaign",
+    "charity.list_units",
+    "public_charity.campaign_report",
 }
 
 

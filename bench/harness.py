@@ -53,6 +53,7 @@ APP_WSGI = "server:create_app()"
 CEILING_WSGI = "bench.ceiling:app"
 CEILING_PATH = "/ceiling"
 
+PUBLIC_LIMIT = "100000000/minute"
 READY_TIMEOUT_SECONDS = 60
 # Other work taking more than this share of the machine during a run makes its req/s unreliable.
 NOISE_WARNING_SHARE = 0.05
@@ -105,6 +106,9 @@ class Settings:
             REDIS_URL=self.redis_url,
             PYTHONUNBUFFERED="1",
         )
+        # wrk is one client address: the public limit (120 a minute per address) would answer
+        # 429 within the first second. The limiter still runs (and costs what it costs).
+        env.setdefault("RATE_LIMIT_PUBLIC", PUBLIC_LIMIT)
         return env
 
 
@@ -117,6 +121,23 @@ class Prepared:
 
     headers: Mapping[str, str] = field(default_factory=dict)
     body: Any = None  # a dict or list is sent as JSON; str/bytes as they are
+    # Figures the setup measured itself (data size, load time, an in-process timing …): kept in
+    # the scenario's row of the results, and read by the run's checks.
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A target across scenarios (e.g. one size against another), judged after the run."""
+
+    name: str
+    value: str
+    target: str = "-"
+    passed: bool | None = None  # None: a figure to show, not a target
+
+    @property
+    def verdict(self) -> str:
+        return "-" if self.passed is None else ("PASS" if self.passed else "FAIL")
 
 
 @dataclass(frozen=True)
@@ -526,6 +547,7 @@ class Measurement:
     ratio: float | None = None
     target: str = "-"
     target_met: bool | None = None
+    notes: dict[str, Any] = field(default_factory=dict)  # the setup's own figures (Prepared)
 
     @property
     def verdict(self) -> str:
@@ -557,6 +579,7 @@ def measure(server: Server, settings: Settings, scenario: Scenario, workdir: Pat
     except Exception as exc:  # a broken setup fails its scenario, not the whole run
         result.errors.append(f"setup failed: {exc!r}")
         return result
+    result.notes = dict(prepared.notes)
     body = prepared.body if prepared.body is not None else scenario.body
     raw_body, body_headers = _encode_body(body)
     headers = {**body_headers, **scenario.headers, **prepared.headers}
@@ -697,7 +720,11 @@ def tool_version(command: Sequence[str]) -> str:
 
 
 def write_results(
-    settings: Settings, ceiling: Measurement | None, rows: Sequence[Measurement], ok: bool
+    settings: Settings,
+    ceiling: Measurement | None,
+    rows: Sequence[Measurement],
+    ok: bool,
+    checks: Sequence[CheckResult] = (),
 ) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     document = {
@@ -720,6 +747,7 @@ def write_results(
         },
         "ceiling": asdict(ceiling) if ceiling else None,
         "scenarios": [asdict(row) for row in rows],
+        "checks": [{**asdict(check), "verdict": check.verdict} for check in checks],
     }
     path = RESULTS_DIR / "latest.json"
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -793,7 +821,22 @@ def _run_all(
     return ceiling, rows
 
 
-def main(scenarios: Sequence[Scenario]) -> int:
+Check = Callable[[Sequence[Measurement]], list[CheckResult]]
+
+
+def run_checks(checks: Sequence[Check], rows: Sequence[Measurement]) -> list[CheckResult]:
+    results = []
+    for check in checks:
+        try:
+            results.extend(check(rows))
+        except Exception as exc:  # a broken check is reported, it does not lose the run
+            results.append(CheckResult(getattr(check, "__name__", "check"), f"failed: {exc!r}"))
+    return results
+
+
+def main(scenarios: Sequence[Scenario], checks: Sequence[Check] = ()) -> int:
+    """Run `scenarios`; then `checks`, functions of the measured rows that judge targets across
+    scenarios (their `CheckResult`s are printed after the table and kept in the results)."""
     for sig in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # nohup stays nohup
             signal.signal(sig, _raise_interrupt)
@@ -823,9 +866,14 @@ def main(scenarios: Sequence[Scenario]) -> int:
                 f"note  {row.name}: other work used {row.other_busy_share:.0%} of the machine "
                 "during the run: its req/s and ratio are unreliable, run again on a quiet machine"
             )
+    checked = run_checks(checks, rows)
+    for check in checked:
+        target = f" (target {check.target})" if check.target != "-" else ""
+        print(f"check {check.verdict:<4}  {check.name}: {check.value}{target}")
     missed = [row.name for row in rows if row.target_met is False]
+    missed += [check.name for check in checked if check.passed is False]
     if missed:
         print(f"target missed (not a failure of the run): {', '.join(missed)}")
-    path = write_results(settings, ceiling, rows, ok)
+    path = write_results(settings, ceiling, rows, ok, checked)
     print(f"\nresults: {path.relative_to(ROOT)}")
     return 0 if ok else 1

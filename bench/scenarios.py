@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from bench import nearby
 from bench.assistance_data import fill
 from bench.harness import DEFAULT_DATABASE_URL, Client, Prepared, Scenario, logged_in
 from server.config import DEFAULT_DATA_KEY
@@ -39,4 +40,8 @@ SCENARIOS: list[Scenario] = [
         target_p99_ms=50,
         connections=4,
     ),
+    # Last: they replace every facility of the bench database (bench/nearby.py).
+    *nearby.SCENARIOS,
 ]
+# Targets across scenarios, judged after the run.
+CHECKS = [*nearby.CHECKS]

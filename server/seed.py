@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.models.assistance import AssistanceStandard
 from server.models.regions import Region
+from server.models.timebank import Volunteer
 from server.models.users import User
 from server.services import users as users_service
 from server.services.identity import Cipher
@@ -242,6 +243,16 @@ def seed_users(session: Session, *, cipher: Cipher) -> list[User]:
             )
         if user.is_volunteer != volunteer:
             user.is_volunteer = volunteer
+        if volunteer and session.get(Volunteer, user.id) is None:
+            # A registered volunteer of the time bank (as POST /timebank/volunteers makes one).
+            session.add(
+                Volunteer(
+                    user_id=user.id,
+                    skills=["companionship", "digital_help"],
+                    team="义工之家",
+                    region_code=region,
+                )
+            )
         if level and (user.worker_level, user.worker_region_code) != (level, scope):
             users_service.grant_worker(session, openid=openid, level=level, region_code=scope)
         if admin and not user.is_admin:

@@ -71,6 +71,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_timebank_accounts")),
         sa.UniqueConstraint("user_id", name=op.f("uq_timebank_accounts_user_id")),
     )
+    op.create_index(
+        "uq_timebank_accounts_fund",
+        "timebank_accounts",
+        ["kind"],
+        unique=True,
+        sqlite_where=sa.text("kind = 'fund'"),
+        postgresql_where=sa.text("kind = 'fund'"),
+    )
     op.create_table(
         "timebank_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -342,6 +350,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_timebank_events_object")
 
     op.drop_table("timebank_events")
+    op.drop_index("uq_timebank_accounts_fund", table_name="timebank_accounts")
     op.drop_table("timebank_accounts")
     with op.batch_alter_table("redemptions", schema=None) as batch_op:
         batch_op.drop_index("ix_redemptions_queue")

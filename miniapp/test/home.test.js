@@ -1,4 +1,5 @@
 const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { TYPHOON } = require('./fixtures/facilities');
 
 const fake = global.fakeWx;
 let homeId;
@@ -45,14 +46,14 @@ describe('首页', () => {
     expect(fake.phoneCalls[0].phoneNumber).toBe('96345');
   });
 
-  test('tapping a service that is not built yet says 即将开放 and goes nowhere', async () => {
+  test('找服务 opens the services page; a service that is not built yet says 即将开放 and goes nowhere', async () => {
     comp = render(homeId);
 
     comp.querySelectorAll('.entry').forEach((entry) => entry.dispatchEvent('tap'));
     await settle();
 
-    expect(fake.toasts.map((t) => t.title)).toEqual(['即将开放', '即将开放', '即将开放', '即将开放']);
-    expect(fake.navigations).toHaveLength(0);
+    expect(fake.navigations.map((n) => n.url)).toEqual(['/pages/services/index']);
+    expect(fake.toasts.map((t) => t.title)).toEqual(['即将开放', '即将开放', '即将开放']);
   });
 
   test('the 关怀模式 row toggles the care class, and the choice is saved', async () => {
@@ -101,5 +102,86 @@ describe('首页', () => {
     await settle();
     expect(other.data.careMode).toBe(false);
     other.detach();
+  });
+});
+
+describe('首页 emergency banner', () => {
+  const ok = (data) => ({ statusCode: 200, data });
+  const active = () => fake.requestsTo('/emergencies/active');
+
+  async function show() {
+    comp = render(homeId);
+    comp.instance.onLoad({});
+    await comp.instance.onShow();
+    await settle();
+  }
+
+  test('location already allowed and the phone inside an emergency: a red banner, 附近避灾点 one tap away', async () => {
+    fake.authSetting = { 'scope.userLocation': true };
+    fake.respond = () => ok({ in_emergency: true, region_code: '330802001001', emergencies: [TYPHOON] });
+
+    await show();
+
+    expect(fake.locationCalls).toEqual([{ type: 'gcj02' }]);
+    expect(active()).toHaveLength(1);
+    expect(active()[0].data).toEqual({ lat: 28.969, lng: 118.873, coord_type: 'gcj02' });
+    expect(active()[0].header.Authorization).toBeUndefined();
+    const banner = text(comp.querySelector('.emergency'));
+    expect(banner).toContain('您所在的柯城区已启动台风应急响应');
+    expect(banner).toContain('第5号台风“梅花”');
+
+    comp.querySelector('.emergency-action').dispatchEvent('tap');
+    await settle();
+    expect(fake.navigations.map((n) => n.url)).toEqual(['/pages/services/index?types=shelter']);
+
+    // back on the home tab a moment later: no second position reading nor request
+    await comp.instance.onShow();
+    expect(fake.locationCalls).toHaveLength(1);
+    expect(active()).toHaveLength(1);
+  });
+
+  test('location allowed but the phone outside every emergency: no banner', async () => {
+    fake.authSetting = { 'scope.userLocation': true };
+    fake.respond = () => ok({ in_emergency: false, region_code: '330881001001', emergencies: [] });
+
+    await show();
+
+    expect(active()).toHaveLength(1);
+    expect(comp.querySelector('.emergency')).toBeFalsy();
+  });
+
+  test('location never allowed: the home page does not ask for it, and names the active emergencies by region', async () => {
+    fake.respond = () => ok({ in_emergency: null, region_code: null, emergencies: [TYPHOON] });
+
+    await show();
+
+    expect(fake.locationCalls).toHaveLength(0);
+    expect(fake.authSetting['scope.userLocation']).toBeUndefined();
+    expect(active()[0].data).toEqual({});
+    expect(text(comp.querySelector('.emergency-title'))).toBe('柯城区已启动台风应急响应');
+  });
+
+  test('no active emergency, or no network: no banner and no message', async () => {
+    fake.respond = () => ok({ in_emergency: null, region_code: null, emergencies: [] });
+    await show();
+    expect(comp.querySelector('.emergency')).toBeFalsy();
+    comp.detach();
+
+    fake.networkType = 'none';
+    fake.respond = () => ({ fail: 'request:fail' });
+    await show();
+    expect(comp.querySelector('.emergency')).toBeFalsy();
+    expect(fake.toasts).toHaveLength(0);
+  });
+
+  test('in 关怀模式 the banner keeps its words and its 附近避灾点 button', async () => {
+    fake.storage.careMode = true;
+    launchApp();
+    fake.respond = () => ok({ in_emergency: null, region_code: null, emergencies: [TYPHOON] });
+
+    await show();
+
+    expect(comp.querySelector('.page').dom.className).toMatch(/--care\b/);
+    expect(text(comp.querySelector('.emergency-action'))).toBe('附近避灾点 ›');
   });
 });

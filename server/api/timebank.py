@@ -457,6 +457,19 @@ def fund():
     return service.fund_summary(db.session)
 
 
+@blp.route("/fund/donations", methods=["POST"])
+@rate_limited(write_limit)
+@idempotent("timebank.give")
+@blp.arguments(schemas.FundDonationSchema)
+@blp.response(201, schemas.FundSchema)
+@blp.doc(parameters=[HEADER_DOC])
+@blp.alt_response(409, schema=ErrorSchema, description="Not enough hours (says how many)")
+def give_to_fund(body):
+    """Give some of my hours to the bank's fund, for elders in need."""
+    service.give_to_fund(db.session, principal=current_principal(), minutes=body["minutes"])
+    return service.fund_summary(db.session)
+
+
 @blp.route("/fund/grants", methods=["POST"])
 @rate_limited(write_limit)
 @idempotent("timebank.grant")
@@ -474,8 +487,10 @@ def grant(body):
 
 @blp.route("/corrections", methods=["POST"])
 @rate_limited(write_limit)
+@idempotent("timebank.correct")
 @blp.arguments(schemas.CorrectionCreateSchema)
 @blp.response(201, schemas.EntrySchema)
+@blp.doc(parameters=[HEADER_DOC])
 @blp.alt_response(403, schema=ErrorSchema, description="Not an admin")
 @blp.alt_response(409, schema=ErrorSchema, description="Would make the balance negative")
 def correct(body):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +42,7 @@ ENTRY_KINDS = (
     "transfer_out",
     "transfer_in",
     "overflow",  # debit: hours above the balance cap, moved to the fund
+    "donation",  # debit: hours a volunteer gives to the fund
     "fund_in",  # the fund's side of an overflow or a gift
     "grant",  # credit from the fund to an elder in need
     "grant_out",  # the fund's side of a grant
@@ -142,7 +144,17 @@ class Account(Base):
     guarded UPDATE (never below zero), and `flask timebank audit` checks the two agree."""
 
     __tablename__ = "timebank_accounts"
-    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        # One fund, even if two requests create it at once.
+        Index(
+            "uq_timebank_accounts_fund",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind = 'fund'"),
+            postgresql_where=text("kind = 'fund'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True, default=None)

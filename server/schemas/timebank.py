@@ -77,6 +77,11 @@ class OpportunityQueryArgsSchema(ma.Schema):
     lng = ma.fields.Float(validate=LNG, allow_nan=False)
     coord_type = ma.fields.String(load_default="gcj02", validate=validate.OneOf(("gcj02", "wgs84")))
 
+    @ma.validates_schema
+    def _pair(self, data, **_kwargs):
+        if ("lat" in data) != ("lng" in data):
+            raise ma.ValidationError("经纬度要一起提供。", "lng" if "lat" in data else "lat")
+
 
 class OpportunityCancelSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
@@ -263,6 +268,12 @@ class RedemptionQueryArgsSchema(ma.Schema):
 
 class RedemptionCancelSchema(ma.Schema):
     reason = ma.fields.String(validate=validate.Length(min=1, max=500))
+
+
+class FundDonationSchema(ma.Schema):
+    minutes = ma.fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=30, max=1500 * 60)
+    )
 
 
 class GrantCreateSchema(ma.Schema):

@@ -334,7 +334,7 @@ def _widen(
     r = min(START_RADIUS_M, radius_m)
     while True:
         hits = _hits(session, candidates(r), lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
-        if len(hits) >= 1 or r >= radius_m:
+        if len(hits) >= limit or r >= radius_m:
             break
         r = min(r * 2, radius_m)
     hits.sort(key=lambda hit: (hit.distance_m, hit.facility.id))

@@ -145,7 +145,7 @@ def booking_reminders(session: Session, *, today: date) -> int:
             title="明天有志愿服务",
             body=f"您预约了明天 {at:%H:%M} 的“{opp.title}”"
             + (f"（{place}）" if place else "")
-            + "，请按时到达；不能去请提前 2 小时取消。",
+            + "，请按时到达；不能去请尽早在小程序里取消。",
             data={"booking_id": booking.id, "opportunity_id": opp.id},
         )
     return sent

@@ -31,7 +31,7 @@ from server.models.timebank import (
 from server.models.users import User
 from server.services import common, geo, permissions
 from server.services import timebank_ledger as ledger
-from server.services.identity import Cipher, mask_name, mask_phone
+from server.services.identity import Cipher, mask_name, mask_phone, phone_problem
 from server.services.regions import get_region, is_within, scope_prefix
 from server.services.users import Principal
 
@@ -103,6 +103,19 @@ def _transition(session: Session, model, obj_id: int, *, from_states, message: s
 
 def local_day(at: datetime) -> date:
     return common.local_today(at)
+
+
+def clean_phone(phone: str, *, field: str = "phone") -> str:
+    """A mobile number as profiles store it (spaces and dashes dropped), or a 422 naming it."""
+    value = "".join(ch for ch in phone if ch not in " -")
+    problem = phone_problem(value)
+    if problem:
+        raise ValidationFailed({field: [problem]})
+    return value
+
+
+def hours_or_minutes(minutes: int) -> str:
+    return f"{minutes // 60} 小时" if minutes % 60 == 0 else f"{minutes} 分钟"
 
 
 # --- volunteers ----------------------------------------------------------------------------------
@@ -283,7 +296,7 @@ def list_opportunities(
 ) -> tuple[list[dict], int]:
     """Future open opportunities with their places left: soonest first, or nearest first."""
     query = select(Opportunity).where(
-        Opportunity.status == "open", Opportunity.starts_at >= (start or now)
+        Opportunity.status == "open", Opportunity.starts_at >= max(start or now, now)
     )
     if end is not None:
         query = query.where(Opportunity.starts_at < end)
@@ -346,6 +359,8 @@ def cancel_opportunity(
 ) -> Opportunity:
     """Cancel a slot: every booking on it is cancelled by the site and its volunteer told."""
     opp = _managed(session, principal=principal, opportunity_id=opportunity_id)
+    if opp.starts_at <= now:
+        raise Conflict("服务已经开始，不能再取消。", error="already_started")
     opp = _transition(
         session,
         Opportunity,
@@ -484,7 +499,7 @@ def cancel_booking(
     deadline = booking.starts_at - timedelta(minutes=settings.cancel_before_minutes)
     if now > deadline:
         raise Conflict(
-            f"开始前 {settings.cancel_before_minutes // 60} 小时内不能在线取消，"
+            f"开始前 {hours_or_minutes(settings.cancel_before_minutes)}内不能在线取消，"
             "请直接联系服务点，以免老人空等。",
             error="too_late_to_cancel",
         )
@@ -715,7 +730,7 @@ def log_service(
         errors["minutes"] = ["服务时长以半小时为单位（30 分钟的整数倍）。"]
     if minutes > settings.log_max_minutes:
         errors["minutes"] = [f"一次服务最长 {settings.log_max_minutes // 60} 小时。"]
-    phone_hash = cipher.lookup_hash("phone", served_phone)
+    phone_hash = cipher.lookup_hash("phone", clean_phone(served_phone, field="served_phone"))
     own = session.get(User, principal.id)
     if own.phone_hash and own.phone_hash == phone_hash:
         errors["served_phone"] = ["请填写被服务老人（或其家属）的手机号，不能是您自己的。"]
@@ -764,6 +779,7 @@ def confirm_log(session: Session, *, principal: Principal, log_id: int, now: dat
     me = session.get(User, principal.id)
     if (
         log is None
+        or log.volunteer_id == principal.id
         or not log.needs_confirmation
         or not me.phone_hash
         or me.phone_hash != log.served_phone_hash
@@ -793,6 +809,8 @@ def decide_log(
     log = _log_in_scope(session, principal=principal, log_id=log_id)
     if log.volunteer_id == principal.id:
         raise Forbidden("不能审核自己的服务记录。", error="own_log")
+    if log.confirmed_by == principal.id:
+        raise Forbidden("确认过这次服务的人不能再审核它，请由其他工作人员审核。", error="own_log")
     if approve and log.needs_confirmation and log.confirmed_at is None:
         raise Conflict(
             "被服务人（或家属）还没有确认这次服务，确认后才能审核通过。", error="not_confirmed"
@@ -984,15 +1002,15 @@ def transfer(
     phone: str,
     real_name: str,
     minutes: int,
-    relation: str | None,
     now: datetime,
     settings: TimebankSettings,
+    relation: str | None = None,
 ) -> Transfer:
     """Give hours to a family member, found by phone number and real name (both must match)."""
     if minutes % 30:
         raise ValidationFailed({"minutes": ["以半小时为单位（30 分钟的整数倍）。"]})
     receiver = session.scalar(
-        select(User).where(User.phone_hash == cipher.lookup_hash("phone", phone))
+        select(User).where(User.phone_hash == cipher.lookup_hash("phone", clean_phone(phone)))
     )
     if receiver is None or receiver.real_name != real_name:
         raise ValidationFailed(
@@ -1001,7 +1019,10 @@ def transfer(
     if receiver.id == principal.id:
         raise ValidationFailed({"phone": ["不能转给自己。"]})
     source = ledger.account_of(session, user_id=principal.id)
-    ledger.balance_for_update(session, source)  # one transfer of mine at a time (the yearly cap)
+    target = ledger.account_of(session, user_id=receiver.id)
+    # Both rows, in id order: one transfer of mine at a time (the yearly cap), and no deadlock
+    # with a transfer the other way.
+    balances = ledger.lock(session, source, target)
     year_start = datetime(local_day(now).year, 1, 1, tzinfo=common.LOCAL_TZ)
     given = session.scalar(
         select(func.coalesce(func.sum(Transfer.minutes), 0)).where(
@@ -1016,8 +1037,7 @@ def transfer(
             error="yearly_cap",
             extra={"available_minutes": max(left, 0)},
         )
-    target = ledger.account_of(session, user_id=receiver.id)
-    if ledger.balance_for_update(session, target) + minutes > settings.balance_cap_minutes:
+    if balances[target.id] + minutes > settings.balance_cap_minutes:
         raise Conflict(
             f"对方的余额将超过上限 {settings.balance_cap_minutes // 60} 小时，请少转一些。",
             error="receiver_cap",
@@ -1233,7 +1253,9 @@ def list_redemptions(
 
 
 def _find_person(session: Session, *, cipher: Cipher, phone: str, real_name: str) -> User:
-    user = session.scalar(select(User).where(User.phone_hash == cipher.lookup_hash("phone", phone)))
+    user = session.scalar(
+        select(User).where(User.phone_hash == cipher.lookup_hash("phone", clean_phone(phone)))
+    )
     if user is None or user.real_name != real_name:
         raise ValidationFailed({"phone": ["没有找到手机号和姓名都相符的已实名用户。"]})
     return user
@@ -1253,20 +1275,23 @@ def grant(
     """Grant hours from the fund to an elder in need (特困, 空巢) living in the worker's scope."""
     permissions.require(principal, roles=("worker",))
     user = _find_person(session, cipher=cipher, phone=phone, real_name=real_name)
+    if user.id == principal.id:
+        raise ValidationFailed({"phone": ["不能把公益基金的时间赠送给自己。"]})
     if not is_within(user.region_code, principal.worker_region_code) and not permissions.is_admin(
         principal
     ):
         raise ValidationFailed({"phone": ["这位老人不住在您负责的地区。"]})
     pool = ledger.fund(session)
-    available = ledger.balance_for_update(session, pool)
+    target = ledger.account_of(session, user_id=user.id)
+    balances = ledger.lock(session, pool, target)
+    available = balances[pool.id]
     if minutes > available:
         raise Conflict(
             f"公益基金余额不足：现有 {ledger.hours_text(available)}。",
             error="insufficient_balance",
             extra={"available_minutes": available},
         )
-    target = ledger.account_of(session, user_id=user.id)
-    if ledger.balance_for_update(session, target) + minutes > settings.balance_cap_minutes:
+    if balances[target.id] + minutes > settings.balance_cap_minutes:
         raise Conflict("对方的余额将超过上限。", error="receiver_cap")
     ledger.move(
         session,
@@ -1312,6 +1337,27 @@ def correct(
         kind="correction",
         minutes=minutes,
         reason=reason,
+        created_by=principal.id,
+    )
+
+
+def give_to_fund(session: Session, *, principal: Principal, minutes: int) -> None:
+    """A volunteer gives hours to the fund (409 when they have fewer)."""
+    if minutes % 30:
+        raise ValidationFailed({"minutes": ["以半小时为单位（30 分钟的整数倍）。"]})
+    account = ledger.account_of(session, user_id=principal.id)
+    pool = ledger.fund(session)
+    ledger.lock(session, account, pool)
+    ledger.move(
+        session,
+        source=account,
+        target=pool,
+        minutes=minutes,
+        out_kind="donation",
+        in_kind="fund_in",
+        ref_type=None,
+        ref_id=None,
+        reason="捐赠给时间银行公益基金",
         created_by=principal.id,
     )
 

@@ -70,6 +70,19 @@ def fund(session: Session) -> Account:
     return account
 
 
+def lock(session: Session, *accounts: Account) -> dict[int, int]:
+    """Lock accounts in id order (so that two operations over the same accounts never wait for
+    each other in a circle) and return their balances by id."""
+    ids = sorted({account.id for account in accounts})
+    rows = session.execute(
+        select(Account.id, Account.balance)
+        .where(Account.id.in_(ids))
+        .order_by(Account.id)
+        .with_for_update()
+    )
+    return dict(rows.all())
+
+
 def balance_for_update(session: Session, account: Account) -> int:
     """The balance, with the account row locked until the transaction ends (PostgreSQL)."""
     return session.execute(
@@ -155,7 +168,9 @@ def credit_capped(
     The whole service is credited, then the part above the cap moves out as an `overflow` entry
     (the fund's `fund_in`): the person's own entries show where their hours went."""
     account = account_of(session, user_id=user_id)
-    balance = balance_for_update(session, account)
+    pool = fund(session)
+    # The person's and the fund's rows, in id order, as every two-account operation locks them.
+    balance = lock(session, account, pool)[account.id]
     credited = max(0, min(minutes, cap - balance))
     overflow = minutes - credited
     post(
@@ -172,7 +187,7 @@ def credit_capped(
         move(
             session,
             source=account,
-            target=fund(session),
+            target=pool,
             minutes=overflow,
             out_kind="overflow",
             in_kind="fund_in",

@@ -2,6 +2,9 @@
 // - request calls `success` with {statusCode, data, header, errMsg} for EVERY HTTP status, and `fail` with
 //   {errMsg} only when the network fails; answers arrive asynchronously;
 // - getStorageSync returns '' for a missing key;
+// - getLocation asks like WeChat: a permission refused before fails at once ('auth deny'), one never asked is
+//   answered with fake.locationPrompt ('allow' | 'deny'), and the privacy guide is asked first when
+//   fake.locationNeedsPrivacy (through the listener registered with onNeedPrivacyAuthorization);
 // - the other APIs record their calls so tests can assert on them.
 // Answers are given by `fake.respond = (req) => ({statusCode, data}) | {fail: 'request:fail ...'}`.
 
@@ -24,6 +27,16 @@ function createFakeWx() {
     privacyListener: null,
     loginCode: 'wx-code-1',
     respond: notFound,
+    authSetting: {},
+    location: { latitude: 28.969, longitude: 118.873 },
+    locationError: null, // e.g. 'getLocation:fail:ERROR_NOCELL&WIFI_LOCATIONSWITCHOFF'
+    locationPrompt: 'allow',
+    locationNeedsPrivacy: false,
+    locationCalls: [],
+    settingChoice: {}, // what the user switches on in wx.openSetting
+    settingsOpened: 0,
+    openedLocations: [],
+    switchedTabs: [],
 
     reset() {
       this.storage = {};
@@ -38,6 +51,16 @@ function createFakeWx() {
       this.privacyListener = null;
       this.loginCode = 'wx-code-1';
       this.respond = notFound;
+      this.authSetting = {};
+      this.location = { latitude: 28.969, longitude: 118.873 };
+      this.locationError = null;
+      this.locationPrompt = 'allow';
+      this.locationNeedsPrivacy = false;
+      this.locationCalls = [];
+      this.settingChoice = {};
+      this.settingsOpened = 0;
+      this.openedLocations = [];
+      this.switchedTabs = [];
     },
 
     /** Requests whose URL ends with the given path (query strings are not part of wx.request's url here). */
@@ -111,6 +134,58 @@ function createFakeWx() {
     },
     navigateTo: (o) => {
       fake.navigations.push(o);
+    },
+    navigateBack: (o) => {
+      fake.navigations.push(Object.assign({ back: true }, o));
+    },
+    redirectTo: (o) => {
+      fake.navigations.push(Object.assign({ redirect: true }, o));
+    },
+    switchTab: (o) => {
+      fake.switchedTabs.push(o);
+    },
+
+    getSetting: (o) =>
+      later(() => o.success && o.success({ authSetting: Object.assign({}, fake.authSetting), errMsg: 'getSetting:ok' })),
+    openSetting: (o) => {
+      fake.settingsOpened += 1;
+      Object.assign(fake.authSetting, fake.settingChoice);
+      later(() => o.success && o.success({ authSetting: Object.assign({}, fake.authSetting), errMsg: 'openSetting:ok' }));
+    },
+    getLocation: (o) => {
+      fake.locationCalls.push({ type: o.type });
+      const fail = (errMsg) => later(() => o.fail && o.fail({ errMsg }));
+      const answer = () => {
+        const scope = fake.authSetting['scope.userLocation'];
+        if (scope === false) return fail('getLocation:fail auth deny');
+        if (scope === undefined) {
+          fake.authSetting['scope.userLocation'] = fake.locationPrompt === 'allow';
+          if (fake.locationPrompt !== 'allow') return fail('getLocation:fail auth deny');
+        }
+        if (fake.locationError) return fail(fake.locationError);
+        return later(() =>
+          o.success && o.success(Object.assign({ speed: -1, accuracy: 30, errMsg: 'getLocation:ok' }, fake.location)),
+        );
+      };
+      if (fake.locationNeedsPrivacy && fake.privacyListener) {
+        fake.privacyListener(
+          (res) => {
+            if (res && res.event === 'agree') {
+              fake.locationNeedsPrivacy = false;
+              answer();
+            } else {
+              fail('getLocation:fail privacy permission is not authorized');
+            }
+          },
+          { referrer: 'wx.getLocation' },
+        );
+        return;
+      }
+      answer();
+    },
+    openLocation: (o) => {
+      fake.openedLocations.push(o);
+      later(() => o.success && o.success({ errMsg: 'openLocation:ok' }));
     },
 
     onNeedPrivacyAuthorization: (listener) => {

@@ -1,0 +1,86 @@
+// 关怀模式 (POLICY.md 适老化), checked on the style sheets and templates of the pages that promise it:
+// in the care mode no text is smaller than 18 px (36 rpx at 375 px), and everything tappable is a
+// button, a chip or a .tap-target, whose care-mode height is at least 60 px.
+const fs = require('fs');
+const path = require('path');
+const { ROOT } = require('./helpers/pages');
+
+const PAGES = ['pages/home/index', 'pages/services/index', 'pages/facility/index', 'components/privacy-sheet/index'];
+const MIN_CARE_FONT_PX = 18;
+const MIN_CARE_TARGET_PX = 60;
+
+function rules(file) {
+  const css = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const out = [];
+  const re = /([^{}@]+)\{([^}]*)\}/g;
+  let m;
+  while ((m = re.exec(css))) {
+    const decl = {};
+    m[2].split(';').forEach((d) => {
+      const i = d.indexOf(':');
+      if (i > 0) decl[d.slice(0, i).trim()] = d.slice(i + 1).trim();
+    });
+    m[1].split(',').forEach((sel) => out.push({ selector: sel.trim(), decl }));
+  }
+  return out;
+}
+
+const px = (value) => (value && /^[\d.]+px$/.test(value) ? parseFloat(value) : null);
+// The class a selector styles: its last class name (".care .facility-name" → "facility-name",
+// ".care.privacy-mask" → "privacy-mask").
+const target = (selector) => {
+  const classes = (selector.match(/\.[\w-]+/g) || []).filter((c) => c !== '.care');
+  const last = classes[classes.length - 1];
+  return last ? last.slice(1) : null;
+};
+const CARE = /\.care(?![\w-])/; // the mode's class, not .care-row
+const isCare = (selector) => CARE.test(selector);
+
+describe.each(PAGES)('关怀模式 in %s', (page) => {
+  const own = rules(`${page}.wxss`);
+  const all = own.concat(rules('app.wxss'));
+
+  test('every text smaller than 18 px outside the care mode is made at least 18 px inside it', () => {
+    const careFont = {};
+    all.filter((r) => isCare(r.selector)).forEach((r) => {
+      const size = px(r.decl['font-size']);
+      const cls = target(r.selector);
+      if (size !== null && cls) careFont[cls] = Math.max(careFont[cls] || 0, size);
+    });
+    const small = own
+      .filter((r) => !isCare(r.selector) && px(r.decl['font-size']) !== null)
+      .filter((r) => px(r.decl['font-size']) < MIN_CARE_FONT_PX)
+      .map((r) => target(r.selector))
+      .filter((cls) => cls && !(careFont[cls] >= MIN_CARE_FONT_PX));
+    expect(small).toEqual([]);
+  });
+
+  test('no care-mode rule sets a font smaller than 18 px', () => {
+    const tooSmall = all
+      .filter((r) => isCare(r.selector) && px(r.decl['font-size']) !== null)
+      .filter((r) => px(r.decl['font-size']) < MIN_CARE_FONT_PX)
+      .map((r) => r.selector);
+    expect(tooSmall).toEqual([]);
+  });
+
+  test('everything tappable is a button, a chip or a .tap-target, each at least 60 px high in the care mode', () => {
+    const wxml = fs.readFileSync(path.join(ROOT, `${page}.wxml`), 'utf8');
+    const tags = wxml.match(/<[a-z-]+\s[^>]*\bbindtap="[^"]+"[^>]*>/g) || [];
+    const kinds = tags.map((tag) => {
+      const cls = (tag.match(/\bclass="([^"]*)"/) || [])[1] || '';
+      if (/^<button\b/.test(tag) || /\bbtn\b/.test(cls)) return 'btn';
+      if (/\btap-target\b/.test(cls)) return 'tap-target';
+      if (/\bchip\b/.test(cls)) return 'chip';
+      if (/\bprivacy-link\b/.test(cls)) return 'inline-link'; // a link inside a sentence, as on a web page
+      return `untargeted: ${tag}`;
+    });
+    expect(kinds.filter((k) => k.startsWith('untargeted'))).toEqual([]);
+
+    const careHeight = (cls) =>
+      Math.max(0, ...all.filter((r) => isCare(r.selector) && target(r.selector) === cls).map((r) => px(r.decl['min-height']) || 0));
+    const low = [...new Set(kinds.filter((k) => k !== 'inline-link'))]
+      .map((cls) => ({ cls, height: careHeight(cls) }))
+      .filter((t) => t.height < MIN_CARE_TARGET_PX);
+    expect(low).toEqual([]);
+  });
+});

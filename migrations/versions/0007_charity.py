@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=16), server_default="other", nullable=False),
         sa.Column("region_code", sa.String(length=12), nullable=False),
+        sa.Column("verified", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["region_code"], ["regions.code"], name=op.f("fk_work_units_region_code_regions")

@@ -7,6 +7,12 @@ function listRegions(parent) {
   return request({ url: '/regions', data });
 }
 
+/** GET /regions/{code}: one region (its name, level and parent). */
+function getRegion(code) {
+  return request({ url: `/regions/${code}` });
+}
+
 module.exports = {
   listRegions,
+  getRegion,
 };

@@ -6,6 +6,10 @@ const path = require('path');
 const { ROOT } = require('./helpers/pages');
 
 const PAGES = ['pages/home/index', 'pages/services/index', 'pages/facility/index', 'components/privacy-sheet/index'];
+const CHARITY_PAGES = ['campaigns', 'campaign', 'give', 'gifts', 'gift', 'ledger'].map((p) => `packageCharity/pages/${p}/index`);
+const TIMEBANK_PAGES = ['index', 'register', 'opportunities', 'opportunity', 'bookings', 'account', 'transfer', 'redeem', 'confirm']
+  .map((p) => `packageTimebank/pages/${p}/index`)
+  .concat(['login-gate', 'region-picker'].map((c) => `packageTimebank/components/${c}/index`));
 const MIN_CARE_FONT_PX = 18;
 const MIN_CARE_TARGET_PX = 60;
 
@@ -25,6 +29,15 @@ function rules(file) {
   return out;
 }
 
+/** A page's own rules and those of the sheets it @imports (a package's common.wxss); app.wxss is added apart. */
+function ownRules(file) {
+  const css = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const imports = [...css.matchAll(/@import\s+["']([^"']+)["']/g)]
+    .map((m) => path.posix.join(path.posix.dirname(file), m[1]))
+    .filter((f) => f !== 'app.wxss');
+  return rules(file).concat(...imports.map(ownRules));
+}
+
 const px = (value) => (value && /^[\d.]+px$/.test(value) ? parseFloat(value) : null);
 // The class a selector styles: its last class name (".care .facility-name" → "facility-name",
 // ".care.privacy-mask" → "privacy-mask").
@@ -36,8 +49,8 @@ const target = (selector) => {
 const CARE = /\.care(?![\w-])/; // the mode's class, not .care-row
 const isCare = (selector) => CARE.test(selector);
 
-describe.each(PAGES)('关怀模式 in %s', (page) => {
-  const own = rules(`${page}.wxss`);
+describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES))('关怀模式 in %s', (page) => {
+  const own = ownRules(`${page}.wxss`);
   const all = own.concat(rules('app.wxss'));
 
   test('every text smaller than 18 px outside the care mode is made at least 18 px inside it', () => {

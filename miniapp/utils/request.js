@@ -1,5 +1,5 @@
-// The only caller of wx.request. Adds the base URL and the Bearer token, refreshes the token once on 401,
-// and turns every failure into an Error whose message a resident can read.
+// The only caller of wx.request (and of wx.downloadFile, through download()). Adds the base URL and the Bearer
+// token, refreshes the token once on 401, and turns every failure into an Error whose message a resident can read.
 //
 // WeChat calls `success` for every HTTP status, so success here means statusCode 2xx; everything else is
 // unwrapped from the server's error shape {code, status, message, error, errors}.
@@ -39,7 +39,7 @@ function isLoggedIn() {
 // ---- errors ----
 
 function makeError(message, fields) {
-  return Object.assign(new Error(message), { statusCode: 0, error: null, errors: null }, fields);
+  return Object.assign(new Error(message), { statusCode: 0, error: null, errors: null, data: null }, fields);
 }
 
 function httpError(res) {
@@ -50,6 +50,8 @@ function httpError(res) {
     statusCode: res.statusCode,
     error: body.error || null,
     errors: body.errors || null,
+    // The whole body, for the extra keys some errors carry (409 `missing`, `available_minutes`).
+    data: body,
   });
 }
 
@@ -159,6 +161,58 @@ async function request({ url, method = 'GET', data, header, auth = true }) {
   throw httpError(res);
 }
 
+// ---- files ----
+
+/** One wx.downloadFile; resolves with {statusCode, tempFilePath} for any status, rejects on network failure. */
+function sendDownload({ url, accessToken }) {
+  const header = accessToken ? { Authorization: `Bearer ${accessToken}` } : {};
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: fullUrl(url),
+      header,
+      timeout: config.timeoutMs,
+      success: resolve,
+      fail: (err) => networkError(err && err.errMsg).then(reject),
+    });
+  });
+}
+
+/** A non-2xx download holds the server's JSON error in the file: read it for the message when we can. */
+function downloadError(res) {
+  let data = null;
+  try {
+    if (res.tempFilePath && typeof wx.getFileSystemManager === 'function') {
+      data = JSON.parse(wx.getFileSystemManager().readFileSync(res.tempFilePath, 'utf8'));
+    }
+  } catch (e) {
+    data = null;
+  }
+  return httpError({ statusCode: res.statusCode, data });
+}
+
+/**
+ * download({url, auth}) → Promise of the temp file path of a 2xx answer (e.g. a receipt PDF for
+ * wx.openDocument). The same token handling as request(): Bearer, one refresh on 401, readable errors.
+ */
+async function download({ url, auth = true }) {
+  const tokens = auth ? getTokens() : null;
+  const usedToken = tokens ? tokens.access_token : null;
+  let res = await sendDownload({ url, accessToken: usedToken });
+
+  if (res.statusCode === 401 && usedToken) {
+    const current = getTokens();
+    const freshToken = current && current.access_token !== usedToken ? current.access_token : await refreshTokens();
+    res = await sendDownload({ url, accessToken: freshToken });
+    if (res.statusCode === 401) {
+      clearTokens();
+      throw sessionExpiredError();
+    }
+  }
+
+  if (isOk(res.statusCode)) return res.tempFilePath;
+  throw downloadError(res);
+}
+
 /** Shows an error from request() (or any Error with a Chinese message) as a toast. */
 function showError(err) {
   wx.showToast({
@@ -170,6 +224,7 @@ function showError(err) {
 
 module.exports = {
   request,
+  download,
   showError,
   getTokens,
   setTokens,

@@ -12,6 +12,7 @@ import redis
 from flask import Response, request
 
 from server.api import Blueprint, public_limit, rate_limited, write_limit
+from server.api.idempotency import HEADER_DOC, idempotent
 from server.api.security import after_commit, current_principal
 from server.errors import ValidationFailed
 from server.extensions import db, redis_client
@@ -109,8 +110,10 @@ def get_campaign(campaign_id):
 
 @blp.route("/campaigns/<int:campaign_id>/disbursements", methods=["POST"])
 @rate_limited(write_limit)
+@idempotent("charity.disburse")
 @blp.arguments(schemas.DisbursementCreateSchema)
 @blp.response(201, schemas.DisbursementSchema)
+@blp.doc(parameters=[HEADER_DOC])
 @blp.alt_response(403, schema=ErrorSchema, description="Not a worker")
 @blp.alt_response(404, schema=ErrorSchema, description="No such campaign, or region out of scope")
 @blp.alt_response(409, schema=ErrorSchema, description="More than the confirmed balance")
@@ -140,6 +143,13 @@ def list_disbursements(campaign_id, pagination_parameters):
     return [service.describe_disbursement(o, public=False) for o in rows]
 
 
+def _cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula (a name like "=HYPERLINK(…)")."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @blp.route("/campaigns/<int:campaign_id>/export.csv", methods=["GET"])
 @blp.response(200, description="CSV: every donation and disbursement", content_type="text/csv")
 @blp.alt_response(403, schema=ErrorSchema, description="Not a worker")
@@ -151,7 +161,7 @@ def export_csv(campaign_id):
     out.write("\ufeff")  # so that Excel reads the Chinese as UTF-8
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([_cell(value) for value in row])
     return Response(
         out.getvalue(),
         mimetype="text/csv",

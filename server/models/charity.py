@@ -63,6 +63,8 @@ class WorkUnit(Base):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(16), default="other", server_default="other")
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    # Registered by a worker, or holding a confirmed gift: only these are listed in public.
+    verified: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

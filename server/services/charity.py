@@ -244,9 +244,21 @@ def list_campaigns(
 # --- work units ----------------------------------------------------------------------------------
 
 
-def find_or_create_unit(session: Session, *, name: str, region_code: str) -> WorkUnit:
+def find_or_create_unit(
+    session: Session, *, name: str, region_code: str, within: str | None = None
+) -> WorkUnit:
+    """The unit of this name at `region_code`; failing that, the first of that name anywhere
+    inside `within` (the campaign's region: its staff give from home, workers log its gifts
+    at the counter, and its total must still be one line); else a new one at `region_code`."""
     query = select(WorkUnit).where(WorkUnit.name == name, WorkUnit.region_code == region_code)
     unit = session.scalar(query)
+    if unit is None and within:
+        unit = session.scalar(
+            select(WorkUnit)
+            .where(WorkUnit.name == name, WorkUnit.region_code.startswith(scope_prefix(within)))
+            .order_by(WorkUnit.id)
+            .limit(1)
+        )
     if unit is not None:
         return unit
     try:
@@ -359,7 +371,9 @@ def log_donation(
     )
     unit = None
     if body.get("unit_name"):
-        unit = find_or_create_unit(session, name=body["unit_name"], region_code=region_code)
+        unit = find_or_create_unit(
+            session, name=body["unit_name"], region_code=region_code, within=campaign.region_code
+        )
     gift = Donation(
         campaign_id=campaign.id,
         kind=body["kind"],
@@ -530,14 +544,18 @@ def void(
     whose money was already disbursed cannot be voided (the totals would not add up)."""
     gift = _in_scope(session, principal=principal, donation_id=donation_id)
     before = gift.status
+    if before == "voided":
+        raise Conflict("这笔捐赠已经作废了。", error="wrong_state")
+    # Only from the state read above: a confirmation landing in between has counted the gift,
+    # and this void would leave that money in the totals.
     done = session.execute(
         update(Donation)
-        .where(Donation.id == gift.id, Donation.status != "voided")
+        .where(Donation.id == gift.id, Donation.status == before)
         .values(status="voided", voided_at=now, voided_by=principal.id, void_reason=reason)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not done:
-        raise Conflict("这笔捐赠已经作废了。", error="wrong_state")
+        raise Conflict("这笔捐赠的状态刚刚有了变化，请刷新后重试。", error="wrong_state")
     if before == "confirmed":
         if gift.kind == "money":
             moved = session.execute(
@@ -896,7 +914,7 @@ def export_rows(session: Session, *, principal: Principal, campaign_id: int):
             gift.status,
             gift.kind,
             gift.amount_fen,
-            f"{gift.amount_fen / 100:.2f}",
+            f"{gift.amount_fen // 100}.{gift.amount_fen % 100:02d}",
             "",
             gift.donor_name,
             gift.anonymous,
@@ -922,7 +940,7 @@ def export_rows(session: Session, *, principal: Principal, campaign_id: int):
             "",
             out.kind,
             out.amount_fen,
-            f"{out.amount_fen / 100:.2f}",
+            f"{out.amount_fen // 100}.{out.amount_fen % 100:02d}",
             out.purpose,
             out.recipient_name,
             "",

@@ -65,6 +65,8 @@ def _shelter_counts(session: Session, ids: list[int]) -> dict[int, int]:
 
 
 def describe_many(session: Session, emergencies: list[Emergency]) -> list[dict]:
+    if not emergencies:
+        return []  # the usual case of a nearby search: no query for nothing
     counts = _shelter_counts(session, [e.id for e in emergencies])
     names = dict(
         session.execute(

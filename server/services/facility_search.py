@@ -40,6 +40,7 @@ REBUILD_LOCK = "facilities:geo:rebuild"
 # Redis stores positions as 52-bit geohashes (about 0.6 m): ask for a little more, then cut
 # by the exact distance.
 REDIS_SLACK_M = 2.0
+IDS_PER_QUERY = 10_000
 
 
 def geo_key(facility_type: str) -> str:
@@ -141,7 +142,11 @@ class GeoIndex:
             if self.client.get(REBUILD_LOCK) == token:
                 self.client.delete(REBUILD_LOCK)
 
-    def within(self, types: tuple[str, ...], lat: float, lng: float, radius_m: float) -> list[int]:
+    def within(
+        self, types: tuple[str, ...], lat: float, lng: float, radius_m: float
+    ) -> list[tuple[int, float]]:
+        """(id, distance in metres as Redis has it) of the facilities of `types` in the circle,
+        and a little beyond (REDIS_SLACK_M)."""
         pipe = self.client.pipeline(transaction=False)
         for facility_type in types:
             pipe.geosearch(
@@ -150,8 +155,9 @@ class GeoIndex:
                 latitude=lat,
                 radius=radius_m + REDIS_SLACK_M,
                 unit="m",
+                withdist=True,
             )
-        return [int(member) for members in pipe.execute() for member in members]
+        return [(int(member), dist) for found in pipe.execute() for member, dist in found]
 
 
 # --- filters and the search ---------------------------------------------------------------------
@@ -212,10 +218,11 @@ def _sql_conditions(filters: Filters) -> list:
     return conditions
 
 
-def _activated_ids(session: Session, ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(session.scalars(active_shelter_ids().where(EmergencyShelter.facility_id.in_(ids))))
+def _activated_column():
+    """Whether the row is a shelter activated by an open emergency, as a column of the row's own
+    query (rather than a second query per round)."""
+    activated = active_shelter_ids().where(EmergencyShelter.facility_id == Facility.id).exists()
+    return and_(Facility.type == "shelter", activated).label("activated")
 
 
 def is_full(facility: Facility) -> bool:
@@ -236,9 +243,11 @@ def facility_open_now(facility: Facility, *, activated: bool, now: datetime) -> 
     return is_open_at(facility.opening_hours or {}, always_open=facility.always_open, at=now)
 
 
+Row = tuple[Facility, bool]  # a candidate, and whether an open emergency activated it
+
+
 def _hits(
-    session: Session,
-    rows: Iterable[Facility],
+    rows: Iterable[Row],
     *,
     lat: float,
     lng: float,
@@ -246,12 +255,12 @@ def _hits(
     filters: Filters,
     now: datetime,
 ) -> list[Hit]:
-    rows = [(row, geo.distance_m(lat, lng, row.lat, row.lng)) for row in rows]
-    rows = [(row, d) for row, d in rows if d <= radius_m]
-    activated = _activated_ids(session, [row.id for row, _ in rows if row.type == "shelter"])
     hits = []
-    for row, distance in rows:
-        is_activated = row.id in activated
+    for row, activated in rows:
+        distance = geo.distance_m(lat, lng, row.lat, row.lng)
+        if distance > radius_m:
+            continue
+        is_activated = bool(activated)
         open_now = facility_open_now(row, activated=is_activated, now=now)
         if filters.open_now and not open_now:
             continue
@@ -259,22 +268,27 @@ def _hits(
     return hits
 
 
-def _rows_by_ids(session: Session, ids: list[int], filters: Filters) -> list[Facility]:
-    if not ids:
-        return []
-    query = select(Facility).where(Facility.id.in_(ids), *_sql_conditions(filters))
-    return list(session.scalars(query))
+def _rows_by_ids(session: Session, ids: list[int], filters: Filters) -> list[Row]:
+    rows: list[Row] = []
+    # In slices: one IN list of every facility within 50 km (filters that hardly any pass) would
+    # pass PostgreSQL's limit of 65 535 parameters.
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        query = select(Facility, _activated_column()).where(
+            Facility.id.in_(ids[start : start + IDS_PER_QUERY]), *_sql_conditions(filters)
+        )
+        rows += [tuple(row) for row in session.execute(query)]
+    return rows
 
 
 def _rows_in_box(
     session: Session, lat: float, lng: float, radius_m: float, filters: Filters
-) -> list[Facility]:
+) -> list[Row]:
     min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius_m)
-    query = select(Facility).where(
+    query = select(Facility, _activated_column()).where(
         and_(Facility.lat.between(min_lat, max_lat), Facility.lng.between(min_lng, max_lng)),
         *_sql_conditions(filters),
     )
-    return list(session.scalars(query))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def search(
@@ -297,50 +311,74 @@ def search(
         except redis.RedisError:
             use_redis = False
 
-    def candidates_redis(r: float) -> list[Facility]:
-        return _rows_by_ids(session, index.within(filters.types, lat, lng, r), filters)
+    def hits_of(rows: Iterable[Row], r: float) -> list[Hit]:
+        return _hits(rows, lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
 
-    def candidates_db(r: float) -> list[Facility]:
-        return _rows_in_box(session, lat, lng, r, filters)
+    def hits_redis(r: float) -> list[Hit] | None:
+        found = index.within(filters.types, lat, lng, r)
+        if len(found) < limit and r < radius_m:
+            return None  # fewer candidates than `limit`, so fewer hits: no need for the rows
+        found.sort(key=lambda item: item[1])
+        if len(found) > limit:
+            # Read the nearest candidates first: all that Redis puts within `cutoff`. Its
+            # distances are off by less than REDIS_SLACK_M, so when `limit` of them pass the
+            # filters within cutoff - REDIS_SLACK_M, every candidate left is farther than those.
+            cutoff = found[limit - 1][1] + 2 * REDIS_SLACK_M
+            near = [fid for fid, d in found if d <= cutoff]
+            if len(near) < len(found):
+                hits = hits_of(_rows_by_ids(session, near, filters), r)
+                counted = _counted(hits, filters)
+                if len(counted) >= limit:
+                    nth = sorted(hit.distance_m for hit in counted)[limit - 1]
+                    if nth <= cutoff - REDIS_SLACK_M:
+                        return hits
+                rest = [fid for fid, d in found if d > cutoff]
+                return hits + hits_of(_rows_by_ids(session, rest, filters), r)
+        return hits_of(_rows_by_ids(session, [fid for fid, _ in found], filters), r)
+
+    def hits_db(r: float) -> list[Hit]:
+        return hits_of(_rows_in_box(session, lat, lng, r, filters), r)
 
     source = "redis" if use_redis else "database"
     try:
-        hits = _widen(
-            candidates_redis if use_redis else candidates_db,
-            session,
-            lat,
-            lng,
-            radius_m,
-            limit,
-            filters,
-            now,
-        )
+        hits = _widen(hits_redis if use_redis else hits_db, radius_m, limit, filters)
     except redis.RedisError:
         source = "database"
-        hits = _widen(candidates_db, session, lat, lng, radius_m, limit, filters, now)
+        hits = _widen(hits_db, radius_m, limit, filters)
     return hits, source
 
 
 def _widen(
-    candidates: Callable[[float], list[Facility]],
-    session: Session,
-    lat: float,
-    lng: float,
+    hits_within: Callable[[float], list[Hit] | None],
     radius_m: float,
     limit: int,
     filters: Filters,
-    now: datetime,
 ) -> list[Hit]:
+    """Circles from START_RADIUS_M, doubled until one holds `limit` hits or is the whole radius.
+    The answer, the `limit` nearest hits of that circle, does not depend on the steps: any hit
+    outside the circle is farther than all inside it."""
     r = min(START_RADIUS_M, radius_m)
     while True:
-        hits = _hits(session, candidates(r), lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
-        if len(hits) >= limit or r >= radius_m:
+        hits = hits_within(r)  # None: too few candidates in this circle to make `limit` hits
+        if hits is not None and (len(_counted(hits, filters)) >= limit or r >= radius_m):
             break
         r = min(r * 2, radius_m)
-    hits.sort(key=lambda hit: (hit.distance_m, hit.facility.id))
-    hits = hits[:limit]
     if filters.emergency_mode:
-        hits.sort(key=lambda hit: hit.full and hit.facility.type == "shelter")
+        # full shelters after every place with room, so that one never pushes those out
+        hits.sort(key=lambda hit: (_full_shelter(hit), hit.distance_m, hit.facility.id))
+    else:
+        hits.sort(key=lambda hit: (hit.distance_m, hit.facility.id))
+    return hits[:limit]
+
+
+def _full_shelter(hit: Hit) -> bool:
+    return hit.full and hit.facility.type == "shelter"
+
+
+def _counted(hits: list[Hit], filters: Filters) -> list[Hit]:
+    """The hits that fill `limit` first: in emergency mode full shelters come after the rest."""
+    if filters.emergency_mode:
+        return [hit for hit in hits if not _full_shelter(hit)]
     return hits
 
 

@@ -88,7 +88,7 @@ def mask_name(name: str | None) -> str | None:
     if not name:
         return name
     if len(name) == 1:
-        return name
+        return "*"  # a one-character name has no surname to keep apart from the rest
     return name[0] + "*" * (len(name) - 1)
 
 

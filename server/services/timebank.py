@@ -503,6 +503,11 @@ def cancel_booking(
             "请直接联系服务点，以免老人空等。",
             error="too_late_to_cancel",
         )
+    # The slot's row before the booking's, in the order cancel_opportunity takes them: the two
+    # at once would otherwise deadlock.
+    session.execute(
+        select(Opportunity.id).where(Opportunity.id == booking.opportunity_id).with_for_update()
+    )
     booking = _transition(
         session,
         Booking,

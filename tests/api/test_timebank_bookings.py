@@ -119,7 +119,7 @@ def test_registering_without_a_real_name_profile_is_409_saying_what_is_missing(
     response = client.post(VOLUNTEERS, headers=newcomer, json={"skills": ["companionship"]})
     body = assert_error(response, 409, "profile_incomplete")
     assert body["missing"] == ["real_name", "id_number"]
-    assert session.scalar(select(func.count()).select_from(Volunteer)) == 0
+    assert session.get(Volunteer, user_id(session, "newcomer-openid")) is None
     assert client.get(f"{VOLUNTEERS}/me", headers=newcomer).status_code == 404
 
 
@@ -1041,3 +1041,18 @@ def test_every_step_writes_an_event(client, community_worker, vol, monkeypatch, 
         .order_by(TimebankEvent.id)
     ).all()
     assert all(t is not None for t in times)
+
+
+def test_a_started_opportunity_can_no_longer_be_cancelled(
+    client, community_worker, vol, monkeypatch, session
+):
+    opp = create_opportunity(client, community_worker)
+    mine = booked(client, vol, opp["id"])
+    freeze(monkeypatch, parse(opp["starts_at"]))
+    response = client.post(
+        f"{OPPORTUNITIES}/{opp['id']}/cancel", headers=community_worker, json={"reason": "x"}
+    )
+    assert_error(response, 409, "already_started")
+    assert session.get(Opportunity, opp["id"]).status == "open"
+    assert session.get(Booking, mine["id"]).status == "booked"
+    assert session.scalar(select(func.count()).select_from(Notification)) == 0

@@ -281,3 +281,52 @@ def test_booking_while_others_cancel_keeps_the_count_true(app, booking_cleanup):
     booked, active, _events = state(app, opp)
     assert booked == active == len(booked_now)
     assert booked <= 5
+
+
+def test_booking_cancelled_by_its_holders_while_the_site_cancels_it_stays_consistent(
+    app, booking_cleanup
+):
+    """Five holders cancel while the worker cancels the whole slot: no error, no place counted
+    twice, and every booking ends cancelled one way or the other."""
+    client = app.test_client()
+    make_volunteers(app, 5)
+    headers = headers_of(client, 5)
+    (opp,) = make_slots(app, 1, places=5)
+    held = [client.post(url(opp), headers=headers[i]).json["id"] for i in range(5)]
+    worker = login(client, "demo-worker-community")
+
+    def act(c, i):
+        if i == 5:
+            return c.post(
+                f"/api/v1/timebank/opportunities/{opp}/cancel",
+                headers=worker,
+                json={"reason": "台风"},
+            )
+        return c.delete(f"/api/v1/timebank/bookings/{held[i]}", headers=headers[i])
+
+    answers = at_once(app, 6, act)
+
+    assert answers[5].status_code == 200, answers[5].json
+    assert {a.status_code for a in answers[:5]} <= {200, 409}, [a.json for a in answers[:5]]
+    by_holder = {held[i] for i in range(5) if answers[i].status_code == 200}
+    rows = in_db(
+        app,
+        lambda s: dict(
+            s.execute(select(Booking.id, Booking.status).where(Booking.opportunity_id == opp)).all()
+        ),
+    )
+    assert {b for b, status in rows.items() if status == "cancelled"} == by_holder
+    assert {b for b, status in rows.items() if status == "cancelled_by_site"} == set(
+        held
+    ) - by_holder
+    told = in_db(
+        app,
+        lambda s: s.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "booking_cancelled")
+            .where(Notification.data["opportunity_id"].as_integer() == opp)
+        ),
+    )
+    assert told == 5 - len(by_holder)
+    assert state(app, opp)[:2] == (0, 0)

@@ -396,7 +396,15 @@ def test_a_worker_never_approves_their_own_log(
 
 
 def test_a_worker_out_of_scope_gets_404_and_a_resident_403(
-    client, vol, resident, community_worker, township_worker, county_worker, outsider, session, people
+    client,
+    vol,
+    resident,
+    community_worker,
+    township_worker,
+    county_worker,
+    outsider,
+    session,
+    people,
 ):
     log = logged(client, vol, region_code=XINAN_COMMUNITY)  # 新安社区, 柯城区: another street
     assert confirm(client, resident, log["id"]).status_code == 200
@@ -655,7 +663,9 @@ def test_a_transfer_may_not_lift_the_receiver_above_the_cap(
     assert balance(client, login(client, "demo-resident")) == 120
 
 
-def test_the_receiver_is_told_and_can_spend_the_hours(client, vol, admin, resident, session, people):
+def test_the_receiver_is_told_and_can_spend_the_hours(
+    client, vol, admin, resident, session, people
+):
     give(client, admin, people["volunteer"], 120)
 
     response = transfer(client, vol, 60)
@@ -866,7 +876,13 @@ def test_a_grant_goes_only_to_someone_living_in_the_workers_scope(
 ):
     fill_fund(client, tb_settings, vol, resident, community_worker, 120)
     elder = make_person(
-        app, session, "tb-ledger-elder", name="赵桂兰", phone="13957000071", region=QUJIANG_COMMUNITY, index=71
+        app,
+        session,
+        "tb-ledger-elder",
+        name="赵桂兰",
+        phone="13957000071",
+        region=QUJIANG_COMMUNITY,
+        index=71,
     )
     far = grant(client, community_worker, 60, phone="13957000071", name="赵桂兰")
     assert far.status_code == 422 and field_errors(far) == {"phone"}

@@ -61,15 +61,15 @@ def mine(session):
 
 @pytest.fixture
 def committed(app):
-    """Deletes everything the test committed, in dependency order, through the users made here."""
+    """Deletes everything the test committed, in dependency order, through the users made here
+    (and the fund's row, if the test made it and nothing was posted to it)."""
+    had_fund = in_db(app, lambda s: s.scalar(select(Account.id).where(Account.kind == "fund")))
     yield
 
     def clean(session):
         users, accounts = mine(session)
         logs = select(ServiceLog.id).where(ServiceLog.volunteer_id.in_(users)).scalar_subquery()
-        redemptions = (
-            select(Redemption.id).where(Redemption.user_id.in_(users)).scalar_subquery()
-        )
+        redemptions = select(Redemption.id).where(Redemption.user_id.in_(users)).scalar_subquery()
         session.execute(
             delete(TimebankEvent).where(
                 or_(
@@ -98,6 +98,9 @@ def committed(app):
         session.execute(delete(Notification).where(Notification.user_id.in_(users)))
         session.execute(delete(AuditLog).where(AuditLog.actor_id.in_(users)))
         session.execute(delete(User).where(User.openid.like(PREFIX + "%")))
+        if had_fund is None:
+            unused = ~select(Entry.id).where(Entry.account_id == Account.id).exists()
+            session.execute(delete(Account).where(Account.kind == "fund", unused))
 
     in_db(app, clean)
 

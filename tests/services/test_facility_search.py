@@ -21,8 +21,11 @@ from server.models.facilities import (
     FACILITY_TYPES,
     HAZARDS,
     SERVICES,
+    Emergency,
+    EmergencyShelter,
     Facility,
 )
+from server.models.users import User
 from server.services import geo
 from server.services import opening_hours as oh
 from server.services.facility_search import (
@@ -122,10 +125,10 @@ NOWS = [
 
 
 @st.composite
-def facility_specs(draw):
+def facility_specs(draw, types=FACILITY_TYPES[:3]):
     capacity = draw(st.none() | st.integers(0, 4))
     return {
-        "type": draw(st.sampled_from(FACILITY_TYPES[:3])),
+        "type": draw(st.sampled_from(types)),
         # a 10 m grid within about 4 km of the centre: duplicates and ties happen
         "lat": CENTRE[0] + draw(st.integers(-400, 400)) * 1e-4,
         "lng": CENTRE[1] + draw(st.integers(-400, 400)) * 1e-4,
@@ -158,7 +161,10 @@ def queries(draw):
             CENTRE[0] + draw(st.integers(-300, 300)) * 1e-4,
             CENTRE[1] + draw(st.integers(-300, 300)) * 1e-4,
         ),
-        "radius_m": draw(st.integers(1, 6000) | st.sampled_from([50_000, 499.5, 500, 1000])),
+        "radius_m": draw(
+            st.sampled_from([300, 499.5, 500, 1000, 2000, 3000, 5000, 8000, 50_000])
+            | st.integers(1, 10_000)
+        ),
         "limit": draw(st.integers(1, 12)),
         "now": draw(st.sampled_from(NOWS)),
         "types": tuple(types),
@@ -198,7 +204,7 @@ def passes(facility: Facility, query: dict) -> bool:
     return True
 
 
-@given(specs=st.integers(0, 30).flatmap(lambda n: st.lists(facility_specs(), min_size=n, max_size=n)), query=queries())
+@given(specs=st.lists(facility_specs(), min_size=8, max_size=30), query=queries())
 @settings(
     max_examples=60,
     deadline=None,
@@ -239,6 +245,129 @@ def test_redis_database_and_brute_force_agree(session, client, specs, query):
                 assert hit.facility.deleted_at is None
     finally:
         nested.rollback()
+        session.expunge_all()  # SQLite hands the rolled-back ids out again
+
+
+@pytest.fixture
+def worker_id(session):
+    return session.scalar(select(User.id).where(User.openid == "demo-worker-county"))
+
+
+def expected_in_emergency(everything, activated: set[int], query: dict) -> list[int]:
+    """Emergency mode by definition: shelters only if activated, open day and night unless
+    suspended, full shelters after every other place; the first `limit` of that order."""
+
+    def full(f):
+        return f.status == "full" or (f.capacity is not None and f.occupancy >= f.capacity)
+
+    def accept(f):
+        if f.deleted_at is not None or f.type not in query["types"]:
+            return False
+        if query["emergency_mode"] and f.type == "shelter" and f.id not in activated:
+            return False
+        if query["has_space"] and (full(f) or f.capacity is None):
+            return False
+        if query["open_now"]:
+            if f.status == "suspended":
+                return False
+            if f.id not in activated:
+                if f.status not in ("open", "full"):
+                    return False
+                if not oh.is_open_at(f.opening_hours, always_open=f.always_open, at=query["now"]):
+                    return False
+        return True
+
+    ranked = sorted(
+        (query["emergency_mode"] and f.type == "shelter" and full(f), d, f.id)
+        for f in everything
+        if accept(f) and (d := geo.distance_m(*query["at"], f.lat, f.lng)) <= query["radius_m"]
+    )
+    return [fid for _, _, fid in ranked[: query["limit"]]]
+
+
+@st.composite
+def emergency_queries(draw):
+    return {
+        "at": (
+            CENTRE[0] + draw(st.integers(-100, 100)) * 1e-4,
+            CENTRE[1] + draw(st.integers(-100, 100)) * 1e-4,
+        ),
+        "radius_m": draw(st.sampled_from([2000, 3000, 5000, 8000]) | st.integers(1, 10_000)),
+        "limit": draw(st.integers(1, 4) | st.integers(1, 10)),
+        "now": draw(st.sampled_from(NOWS)),
+        "types": draw(
+            st.sampled_from([("shelter",), ("shelter",), ("shelter", "home_care"), ("home_care",)])
+        ),
+        "open_now": draw(rarely),
+        "has_space": draw(rarely),
+        "emergency_mode": draw(st.sampled_from([True, True, False])),
+    }
+
+
+@given(
+    specs=st.lists(
+        st.tuples(
+            facility_specs(types=("shelter", "shelter", "home_care")),
+            st.sampled_from([True, True, True, False]),  # activated, if a shelter
+        ),
+        min_size=12,
+        max_size=30,
+    ),
+    emergency_open=st.sampled_from([True, True, True, False]),
+    query=emergency_queries(),
+)
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_emergency_mode_on_both_paths(session, client, worker_id, specs, emergency_open, query):
+    nested = session.begin_nested()
+    try:
+        rows = [
+            (Facility(name=f"场所{next(_names)}", region_code=COMMUNITY, **spec), chosen)
+            for spec, chosen in specs
+        ]
+        session.add_all([facility for facility, _ in rows])
+        emergency = Emergency(
+            name="台风",
+            hazard="typhoon",
+            region_code="330802",
+            starts_at=datetime(2024, 1, 1, tzinfo=UTC),
+            created_by=worker_id,
+            closed_at=None if emergency_open else datetime(2024, 1, 1, 1, tzinfo=UTC),
+        )
+        session.add(emergency)
+        session.flush()
+        chosen_ids = {f.id for f, chosen in rows if chosen and f.type == "shelter"}
+        session.add_all(
+            EmergencyShelter(emergency_id=emergency.id, facility_id=fid) for fid in chosen_ids
+        )
+        session.flush()
+        activated = chosen_ids if emergency_open else set()
+        client.flushdb()
+
+        kwargs = dict(query)
+        filters = {k: kwargs.pop(k) for k in list(kwargs) if k in Filters.__dataclass_fields__}
+        redis_hits, redis_source = run(session, GeoIndex(client), **kwargs, **filters)
+        db_hits, db_source = run(session, GeoIndex(None), **kwargs, **filters)
+        assert (redis_source, db_source) == ("redis", "database")
+
+        expected = expected_in_emergency(session.scalars(select(Facility)).all(), activated, query)
+        event(f"answers: {min(len(expected), 5)}+")
+        by_id = {f.id: f for f in session.scalars(select(Facility))}
+        distances = [geo.distance_m(*query["at"], by_id[i].lat, by_id[i].lng) for i in expected]
+        moved = distances != sorted(distances)
+        event(f"full shelters moved after farther places: {moved}")
+        # steer towards the interesting case: full shelters among the answers, put last
+        target(float(moved) + len(expected) / 10, label="full shelters moved")
+        for hits in (redis_hits, db_hits):
+            assert [hit.facility.id for hit in hits] == expected
+            for hit in hits:
+                assert hit.activated is (hit.facility.id in activated)
+    finally:
+        nested.rollback()
+        session.expunge_all()
 
 
 # --- radius edges and the limit -----------------------------------------------------------------
@@ -385,11 +514,17 @@ def test_services_must_all_be_offered(session, index):
     meals_day = make_facility(
         session, *north_of(*CENTRE, 100), services_mask=mask_of(["meals", "day_care"], SERVICES)
     )
-    meals = make_facility(session, *north_of(*CENTRE, 200), services_mask=mask_of(["meals"], SERVICES))
+    meals = make_facility(
+        session, *north_of(*CENTRE, 200), services_mask=mask_of(["meals"], SERVICES)
+    )
     everything = make_facility(
         session, *north_of(*CENTRE, 300), services_mask=mask_of(SERVICES, SERVICES)
     )
-    assert both_paths(session, index, services=("meals",)) == [meals_day.id, meals.id, everything.id]
+    assert both_paths(session, index, services=("meals",)) == [
+        meals_day.id,
+        meals.id,
+        everything.id,
+    ]
     assert both_paths(session, index, services=("meals", "day_care")) == [
         meals_day.id,
         everything.id,
@@ -400,9 +535,7 @@ def test_services_must_all_be_offered(session, index):
 def test_accessible_needs_step_free_and_a_toilet(session, index):
     make_facility(session, *north_of(*CENTRE, 100), step_free=True)
     make_facility(session, *north_of(*CENTRE, 200), accessible_toilet=True)
-    good = make_facility(
-        session, *north_of(*CENTRE, 300), step_free=True, accessible_toilet=True
-    )
+    good = make_facility(session, *north_of(*CENTRE, 300), step_free=True, accessible_toilet=True)
     assert both_paths(session, index, accessible=True) == [good.id]
 
 
@@ -517,9 +650,7 @@ def test_staged_writes_reach_redis_only_when_applied(session, index, client):
 def test_rebuild_counts_live_facilities_per_type(session, index, client):
     for k, facility_type in enumerate(FACILITY_TYPES):
         make_facility(session, *north_of(*CENTRE, 100 + k), type=facility_type)
-    make_facility(
-        session, *north_of(*CENTRE, 50), deleted_at=datetime.now(UTC) - timedelta(days=1)
-    )
+    make_facility(session, *north_of(*CENTRE, 50), deleted_at=datetime.now(UTC) - timedelta(days=1))
     assert index.rebuild(session) == len(FACILITY_TYPES)
     for facility_type in FACILITY_TYPES:
         assert client.zcard(geo_key(facility_type)) == 1

@@ -127,7 +127,9 @@ def test_one_account_per_person_and_one_fund(session, me):
 
 def test_post_appends_an_entry_and_moves_the_balance(session, me):
     credit = ledger.post(session, me, kind="correction", minutes=120, reason="补录")
-    debit = ledger.post(session, me, kind="redemption", minutes=-90, ref_type="redemption", ref_id=1)
+    debit = ledger.post(
+        session, me, kind="redemption", minutes=-90, ref_type="redemption", ref_id=1
+    )
     assert (credit.minutes, debit.minutes) == (120, -90)
     assert stored_balance(session, me) == me.balance == 30
     assert kinds(session, me) == [("correction", 120), ("redemption", -90)]
@@ -292,7 +294,9 @@ def test_the_audit_finds_an_entry_without_its_balance_and_a_balance_without_entr
     session.add(Entry(account_id=me.id, kind="correction", minutes=30))
     session.execute(update(Account).where(Account.id == them.id).values(balance=45))
     session.flush()
-    found = {row["account_id"]: (row["balance"], row["entries_total"]) for row in ledger.audit(session)}
+    found = {
+        row["account_id"]: (row["balance"], row["entries_total"]) for row in ledger.audit(session)
+    }
     assert found == {me.id: (0, 30), them.id: (45, 0)}
 
 
@@ -538,7 +542,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def donation(self, who, minutes):
         refused = "insufficient_balance" if minutes > self.expected[who] else None
         self.attempt(
-            lambda: service.give_to_fund(self.session, principal=self.principals[who], minutes=minutes),
+            lambda: service.give_to_fund(
+                self.session, principal=self.principals[who], minutes=minutes
+            ),
             refused,
         )
         if refused is None:
@@ -619,4 +625,3 @@ def test_the_machine_notices_a_broken_ledger(session, app):
             machine.the_audit_is_clean()
     finally:
         machine.teardown()
-

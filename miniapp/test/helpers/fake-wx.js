@@ -7,6 +7,8 @@
 //   fake.locationNeedsPrivacy (through the listener registered with onNeedPrivacyAuthorization);
 // - the other APIs record their calls so tests can assert on them.
 // Answers are given by `fake.respond = (req) => ({statusCode, data}) | {fail: 'request:fail ...'}`.
+// downloadFile is answered the same way through `fake.respondDownload = (req) => ({statusCode, data}) |
+// {fail}`: like WeChat, `success` for every status with a tempFilePath whose content readFileSync returns.
 
 const notFound = () => ({
   statusCode: 404,
@@ -37,6 +39,11 @@ function createFakeWx() {
     settingsOpened: 0,
     openedLocations: [],
     switchedTabs: [],
+    downloads: [],
+    respondDownload: notFound,
+    files: {}, // tempFilePath → content
+    openedDocuments: [],
+    openDocumentFails: false,
 
     reset() {
       this.storage = {};
@@ -61,6 +68,11 @@ function createFakeWx() {
       this.settingsOpened = 0;
       this.openedLocations = [];
       this.switchedTabs = [];
+      this.downloads = [];
+      this.respondDownload = notFound;
+      this.files = {};
+      this.openedDocuments = [];
+      this.openDocumentFails = false;
     },
 
     /** Requests whose URL ends with the given path (query strings are not part of wx.request's url here). */
@@ -197,6 +209,38 @@ function createFakeWx() {
         o.success({ needAuthorization: fake.needPrivacyAuthorization, privacyContractName: '《衢州民政小程序隐私保护指引》' }),
       ),
     openPrivacyContract: (o) => later(() => o && o.success && o.success({})),
+
+    downloadFile(options) {
+      const req = { url: options.url, header: Object.assign({}, options.header) };
+      fake.downloads.push(req);
+      later(() => {
+        const answer = fake.respondDownload(req);
+        if (answer && answer.fail) {
+          if (options.fail) options.fail({ errMsg: answer.fail });
+          return;
+        }
+        const tempFilePath = `wxfile://tmp_${fake.downloads.length}`;
+        fake.files[tempFilePath] = typeof answer.data === 'string' ? answer.data : JSON.stringify(answer.data);
+        if (options.success) options.success({ statusCode: answer.statusCode, tempFilePath, errMsg: 'downloadFile:ok' });
+      });
+      return { abort() {}, onProgressUpdate() {} };
+    },
+    getFileSystemManager: () => ({
+      readFileSync: (filePath) => {
+        if (!Object.prototype.hasOwnProperty.call(fake.files, filePath)) throw new Error('readFileSync:fail no such file');
+        return fake.files[filePath];
+      },
+    }),
+    openDocument: (o) => {
+      fake.openedDocuments.push(o);
+      later(() => {
+        if (fake.openDocumentFails) {
+          if (o.fail) o.fail({ errMsg: 'openDocument:fail filetype not supported' });
+        } else if (o.success) {
+          o.success({ errMsg: 'openDocument:ok' });
+        }
+      });
+    },
   };
 
   return { fake, wx };

@@ -113,9 +113,16 @@ class ServiceUnavailable(DomainError):
 
 def field_message(fields: dict) -> str:
     """A sentence naming, in Chinese, the fields that are wrong; the reason when there is one."""
-    from server.schemas.messages import FIELD_LABELS
+    from flask import has_request_context, request
 
-    names = [FIELD_LABELS.get(str(name), str(name)) for name in fields]
+    from server.schemas.messages import FIELD_LABELS, FIELD_LABELS_BY_PATH
+
+    labels = FIELD_LABELS
+    if has_request_context():
+        for prefix, overrides in FIELD_LABELS_BY_PATH.items():
+            if request.path.startswith(prefix):
+                labels = {**labels, **overrides}
+    names = [labels.get(str(name), str(name)) for name in fields]
     if not names:
         return DEFAULT_MESSAGES[422]
     if len(names) > 1:

@@ -1,6 +1,6 @@
 // 慈善: campaigns, work units, my gifts and receipts, and the public ledger (阳光民政), one function per
 // endpoint. Campaigns, units and the ledger are public and sent without a token; gifts need login.
-// Money is integer fen in both directions (packageCharity/utils/money.js turns typed yuan into fen).
+// Money is integer fen in both directions (utils/money.js turns typed yuan into fen).
 const { request, download } = require('../utils/request');
 
 /** GET /charity/campaigns: campaigns with live totals, the latest first. */

@@ -1,7 +1,7 @@
-// Money on the phone (packageCharity/utils/money.js, charity.wxs) and the 登记捐赠 form's rules
+// Money on the phone (utils/money.js, charity.wxs) and the 登记捐赠 form's rules
 // (packageCharity/utils/gift-form.js): yuan typed as text become integer fen without a float in between, and
 // the phone refuses what the server would refuse.
-const { yuanToFen, fenToYuanInput, MAX_FEN } = require('../packageCharity/utils/money');
+const { yuanToFen, fenToYuanInput, MAX_FEN } = require('../utils/money');
 const c = require('../packageCharity/utils/charity.wxs');
 const { buildDonation, serverErrors, EMPTY_FORM } = require('../packageCharity/utils/gift-form');
 const { newIdempotencyKey } = require('../packageCharity/utils/idempotency');

@@ -1,5 +1,6 @@
-// The only caller of wx.request (and of wx.downloadFile, through download()). Adds the base URL and the Bearer
-// token, refreshes the token once on 401, and turns every failure into an Error whose message a resident can read.
+// The only caller of wx.request (and of wx.downloadFile / wx.uploadFile, through download() / upload()). Adds the
+// base URL and the Bearer token, refreshes the token once on 401, and turns every failure into an Error whose
+// message a resident can read.
 //
 // WeChat calls `success` for every HTTP status, so success here means statusCode 2xx; everything else is
 // unwrapped from the server's error shape {code, status, message, error, errors}.
@@ -213,6 +214,68 @@ async function download({ url, auth = true }) {
   throw downloadError(res);
 }
 
+// ---- uploads ----
+
+// A photo of a document over a weak mobile network takes longer than a JSON call.
+const UPLOAD_TIMEOUT_MS = 60000;
+
+/** wx.uploadFile hands back the body as a string: JSON when it is JSON, else the text (or null). */
+function parseUploadBody(data) {
+  if (typeof data !== 'string') return data === undefined ? null : data;
+  try {
+    return JSON.parse(data);
+  } catch (e) {
+    return data || null;
+  }
+}
+
+/**
+ * One wx.uploadFile (multipart, the file under `name`); resolves with {statusCode, data} for any status, data
+ * parsed from the string WeChat gives; rejects on network failure. Progress goes to onProgress(percent, res).
+ */
+function sendUpload({ url, filePath, name, formData, accessToken, onProgress }) {
+  const header = accessToken ? { Authorization: `Bearer ${accessToken}` } : {};
+  return new Promise((resolve, reject) => {
+    const task = wx.uploadFile({
+      url: fullUrl(url),
+      filePath,
+      name,
+      formData: formData || {},
+      header,
+      timeout: UPLOAD_TIMEOUT_MS,
+      success: (res) => resolve({ statusCode: res.statusCode, data: parseUploadBody(res.data) }),
+      fail: (err) => networkError(err && err.errMsg).then(reject),
+    });
+    if (onProgress && task && typeof task.onProgressUpdate === 'function') {
+      task.onProgressUpdate((res) => onProgress(res.progress, res));
+    }
+  });
+}
+
+/**
+ * upload({url, filePath, name, formData, onProgress, auth}) → Promise of the parsed body of a 2xx answer
+ * (e.g. a document photo for an application). The same token handling as request(): Bearer, one refresh on 401,
+ * the server's error shape unwrapped into a readable Error.
+ */
+async function upload({ url, filePath, name = 'file', formData, onProgress, auth = true }) {
+  const tokens = auth ? getTokens() : null;
+  const usedToken = tokens ? tokens.access_token : null;
+  let res = await sendUpload({ url, filePath, name, formData, accessToken: usedToken, onProgress });
+
+  if (res.statusCode === 401 && usedToken) {
+    const current = getTokens();
+    const freshToken = current && current.access_token !== usedToken ? current.access_token : await refreshTokens();
+    res = await sendUpload({ url, filePath, name, formData, accessToken: freshToken, onProgress });
+    if (res.statusCode === 401) {
+      clearTokens();
+      throw sessionExpiredError();
+    }
+  }
+
+  if (isOk(res.statusCode)) return res.data;
+  throw httpError(res);
+}
+
 /** Shows an error from request() (or any Error with a Chinese message) as a toast. */
 function showError(err) {
   wx.showToast({
@@ -225,6 +288,7 @@ function showError(err) {
 module.exports = {
   request,
   download,
+  upload,
   showError,
   getTokens,
   setTokens,

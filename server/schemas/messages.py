@@ -142,6 +142,15 @@ FIELD_LABELS = {
 }
 
 
+# The same field name means something else under some paths.
+FIELD_LABELS_BY_PATH = {
+    "/api/v1/timebank/bookings/": {"code": "签到码", "lat": "位置", "lng": "位置"},
+    "/api/v1/timebank/": {"reason": "原因"},
+    "/api/v1/charity/": {"reason": "原因", "unit": "计量单位"},
+    "/api/v1/facilities/": {"reason": "原因"},
+}
+
+
 def apply() -> None:
     for field_class, messages in FIELD_MESSAGES.items():
         field_class.default_error_messages = {**field_class.default_error_messages, **messages}

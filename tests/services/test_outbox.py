@@ -12,7 +12,8 @@ from server.services import common, outbox
 from server.services.wechat import WeChatClient
 from tests.fake_wechat import APP_ID, APP_SECRET
 
-NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+# After every row a test writes (rows are due from the real clock when written).
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
 TEMPLATES = {
     "assistance.submit": {
         "template_id": "tmpl-submit",

@@ -5,7 +5,7 @@
 // Field errors are keyed by the server's field names (amount_fen, channel, description, …), so a 422's
 // errors.json lands on the field that shows it without a translation table. The two money fields are typed in
 // yuan (amount_yuan, estimated_value_yuan) and their errors live under the fen names.
-const { yuanToFen } = require('./money');
+const { yuanToFen } = require('../../utils/money');
 
 const CHANNELS = [
   { key: 'wechat', label: '微信' },

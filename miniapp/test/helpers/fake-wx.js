@@ -9,6 +9,11 @@
 // Answers are given by `fake.respond = (req) => ({statusCode, data}) | {fail: 'request:fail ...'}`.
 // downloadFile is answered the same way through `fake.respondDownload = (req) => ({statusCode, data}) |
 // {fail}`: like WeChat, `success` for every status with a tempFilePath whose content readFileSync returns.
+// uploadFile (救助 documents) is answered through `fake.respondUpload = (req) => ({statusCode, data, progress}) |
+// {fail}`: like WeChat, `success` for every status with res.data as a STRING, after the UploadTask's
+// onProgressUpdate listeners got each of `progress` (default [30, 70, 100]). chooseMedia / chooseMessageFile give
+// fake.chosenMedia / fake.chosenFiles ({cancel: true} to cancel); requestSubscribeMessage answers every template
+// with fake.subscribeAnswer ('accept' | 'reject', or {fail: errMsg}).
 
 const notFound = () => ({
   statusCode: 404,
@@ -44,6 +49,13 @@ function createFakeWx() {
     files: {}, // tempFilePath → content
     openedDocuments: [],
     openDocumentFails: false,
+    uploads: [],
+    respondUpload: notFound,
+    chosenMedia: [],
+    chosenFiles: [],
+    mediaRequests: [],
+    subscribeAnswer: 'accept',
+    subscribeRequests: [],
 
     reset() {
       this.storage = {};
@@ -73,6 +85,13 @@ function createFakeWx() {
       this.files = {};
       this.openedDocuments = [];
       this.openDocumentFails = false;
+      this.uploads = [];
+      this.respondUpload = notFound;
+      this.chosenMedia = [];
+      this.chosenFiles = [];
+      this.mediaRequests = [];
+      this.subscribeAnswer = 'accept';
+      this.subscribeRequests = [];
     },
 
     /** Requests whose URL ends with the given path (query strings are not part of wx.request's url here). */
@@ -231,6 +250,62 @@ function createFakeWx() {
         return fake.files[filePath];
       },
     }),
+    uploadFile(options) {
+      const req = {
+        url: options.url,
+        filePath: options.filePath,
+        name: options.name,
+        formData: clone(options.formData),
+        header: Object.assign({}, options.header),
+      };
+      fake.uploads.push(req);
+      const listeners = [];
+      later(() => {
+        const answer = fake.respondUpload(req);
+        if (answer && answer.fail) {
+          if (options.fail) options.fail({ errMsg: answer.fail });
+          return;
+        }
+        (answer.progress || [30, 70, 100]).forEach((progress) =>
+          listeners.forEach((fn) => fn({ progress, totalBytesSent: progress, totalBytesExpectedToSend: 100 })),
+        );
+        const data = typeof answer.data === 'string' ? answer.data : JSON.stringify(answer.data === undefined ? '' : answer.data);
+        if (options.success) options.success({ statusCode: answer.statusCode, data, errMsg: 'uploadFile:ok' });
+      });
+      return { abort() {}, onProgressUpdate: (fn) => listeners.push(fn), offProgressUpdate() {} };
+    },
+    chooseMedia: (o) => {
+      fake.mediaRequests.push({ api: 'chooseMedia', count: o.count, mediaType: o.mediaType, sourceType: o.sourceType });
+      later(() => {
+        if (fake.chosenMedia && fake.chosenMedia.cancel) return o.fail && o.fail({ errMsg: 'chooseMedia:fail cancel' });
+        return o.success && o.success({ type: 'image', tempFiles: clone(fake.chosenMedia), errMsg: 'chooseMedia:ok' });
+      });
+    },
+    chooseMessageFile: (o) => {
+      fake.mediaRequests.push({ api: 'chooseMessageFile', count: o.count, type: o.type, extension: o.extension });
+      later(() => {
+        if (fake.chosenFiles && fake.chosenFiles.cancel) return o.fail && o.fail({ errMsg: 'chooseMessageFile:fail cancel' });
+        return o.success && o.success({ tempFiles: clone(fake.chosenFiles), errMsg: 'chooseMessageFile:ok' });
+      });
+    },
+    requestSubscribeMessage: (o) => {
+      fake.subscribeRequests.push({ tmplIds: (o.tmplIds || []).slice() });
+      later(() => {
+        const answer = fake.subscribeAnswer;
+        if (answer && answer.fail) {
+          const res = { errMsg: answer.fail, errCode: 20004 };
+          if (o.fail) o.fail(res);
+          if (o.complete) o.complete(res);
+          return;
+        }
+        const res = { errMsg: 'requestSubscribeMessage:ok' };
+        (o.tmplIds || []).forEach((id) => {
+          res[id] = answer;
+        });
+        if (o.success) o.success(res);
+        if (o.complete) o.complete(res);
+      });
+    },
     openDocument: (o) => {
       fake.openedDocuments.push(o);
       later(() => {

@@ -1,10 +1,142 @@
-// 工作台 (community / township / county workers): placeholder until the review queue is built.
+// 我的待办 (救助审核): the applications in this worker's scope that are still open, soonest deadline first as the
+// server sorts them, each with its deadline in words and 已逾期 first. Filters: everything to do, the overdue
+// only, or one stage. A tap opens the application.
 const careMode = require('../../../behaviors/care-mode');
+const workbench = require('../../behaviors/workbench');
+const assistance = require('../../services/assistance');
+const fmt = require('../../utils/format');
+
+const PAGE_SIZE = 20;
+
+// What a worker filters by: all open work, the overdue, or one stage (the server's status codes).
+const FILTERS = [
+  { key: 'all', label: '全部待办' },
+  { key: 'overdue', label: '已逾期' },
+  { key: 'submitted', label: '待受理' },
+  { key: 'accepted', label: '待入户调查' },
+  { key: 'investigated', label: '待审核' },
+  { key: 'in_notice', label: '公示中' },
+  { key: 'reviewed', label: '待县级确认' },
+  { key: 'returned', label: '已退回' },
+];
+
+function decorate(app, today) {
+  return {
+    id: app.id,
+    number: app.number || `申请 ${app.id}`,
+    program_name: fmt.PROGRAM_NAMES[app.program] || app.program,
+    applicant_name: app.applicant_name,
+    status_name: app.status_name || fmt.STATUS_NAMES[app.status] || app.status,
+    deadline: fmt.deadlineText(app.due_on, app.overdue, today),
+    overdue: !!app.overdue,
+    flagged: !!app.flagged,
+    near_relative: !!app.near_relative,
+    emergency: !!app.emergency,
+    can_act: (app.allowed_actions || []).length > 0,
+  };
+}
 
 Component({
-  behaviors: [careMode],
+  behaviors: [careMode, workbench],
+
+  data: {
+    filters: FILTERS,
+    filter: 'all',
+    items: [],
+    page: 1,
+    hasMore: false,
+    loading: true,
+    loadingMore: false,
+    errorText: '',
+  },
+
+  lifetimes: {
+    created() {
+      this._loaded = false;
+      this._seq = 0;
+    },
+  },
 
   methods: {
-    onLoad() {},
+    onLoad(options = {}) {
+      const filter = options.overdue ? 'overdue' : FILTERS.some((f) => f.key === options.status) ? options.status : 'all';
+      this.setData({ filter });
+      if (!this.ensureLogin()) {
+        this.setData({ loading: false });
+        return null;
+      }
+      return this.load();
+    },
+
+    /** Back from an application: its state may have changed. */
+    onShow() {
+      if (this._loaded && !this.data.gate) return this.load();
+      return null;
+    },
+
+    query(page) {
+      const { filter } = this.data;
+      const q = { page, pageSize: PAGE_SIZE };
+      if (filter === 'overdue') q.overdue = true;
+      else if (filter !== 'all') q.status = filter;
+      return q;
+    },
+
+    async load() {
+      const seq = ++this._seq; // a newer filter wins over an older answer
+      this.setData({ loading: true, errorText: '' });
+      try {
+        if (!(await this.requireWorker())) {
+          this.setData({ loading: false });
+          return;
+        }
+        const rows = await assistance.queue(this.query(1));
+        if (seq !== this._seq) return;
+        const today = fmt.todayInChina();
+        this._loaded = true;
+        this.setData({
+          items: (rows || []).map((a) => decorate(a, today)),
+          page: 1,
+          hasMore: (rows || []).length === PAGE_SIZE,
+          loading: false,
+        });
+      } catch (err) {
+        if (seq !== this._seq) return;
+        this.setData({ loading: false, items: [] });
+        if (!this.gateOn(err)) this.setData({ errorText: err.message });
+      }
+    },
+
+    async loadMore() {
+      if (this.data.loadingMore || !this.data.hasMore) return;
+      const seq = this._seq;
+      const page = this.data.page + 1;
+      this.setData({ loadingMore: true });
+      try {
+        const rows = await assistance.queue(this.query(page));
+        if (seq !== this._seq) return;
+        const today = fmt.todayInChina();
+        this.setData({
+          items: this.data.items.concat((rows || []).map((a) => decorate(a, today))),
+          page,
+          hasMore: (rows || []).length === PAGE_SIZE,
+        });
+      } catch (err) {
+        wx.showToast({ title: err.message, icon: 'none', duration: 3000 });
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+
+    onFilterTap(e) {
+      const filter = e.currentTarget.dataset.key;
+      if (filter === this.data.filter) return null;
+      this.setData({ filter, items: [] });
+      return this.load();
+    },
+
+    openApplication(e) {
+      wx.navigateTo({ url: `/packageWorker/pages/application/index?id=${e.currentTarget.dataset.id}` });
+    },
   },
 });

@@ -163,10 +163,12 @@ def seed_demo() -> None:
     )
     from server.seed_charity import seed_charity
     from server.seed_facilities import seed_facilities
+    from server.seed_timebank import seed_timebank
     from server.services.facility_search import READY_KEY
 
     facilities = seed_facilities(db.session)
     seed_charity(db.session, now=datetime.now(UTC))
+    seed_timebank(db.session, now=datetime.now(UTC))
     db.session.commit()
     if facilities.created or facilities.updated:
         redis_client.client.delete(READY_KEY)  # the geo index rebuilds on the next search

@@ -46,18 +46,19 @@ describe('首页', () => {
     expect(fake.phoneCalls[0].phoneNumber).toBe('96345');
   });
 
-  test('找服务, 时间银行 and 慈善捐赠 open their pages; a service that is not built yet says 即将开放 and goes nowhere', async () => {
+  test('the four entries open their pages: 救助申请, 找服务, 时间银行 and 慈善捐赠', async () => {
     comp = render(homeId);
 
     comp.querySelectorAll('.entry').forEach((entry) => entry.dispatchEvent('tap'));
     await settle();
 
     expect(fake.navigations.map((n) => n.url)).toEqual([
+      '/packageAssistance/pages/programs/index',
       '/pages/services/index',
       '/packageTimebank/pages/index/index',
       '/packageCharity/pages/campaigns/index',
     ]);
-    expect(fake.toasts.map((t) => t.title)).toEqual(['即将开放']);
+    expect(fake.toasts).toEqual([]);
   });
 
   test('the 关怀模式 row toggles the care class, and the choice is saved', async () => {

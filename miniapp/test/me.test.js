@@ -169,6 +169,6 @@ describe('我的', () => {
     comp.querySelector('.workbench-btn').dispatchEvent('tap');
     await settle();
 
-    expect(fake.navigations[0].url).toBe('/packageWorker/pages/queue/index');
+    expect(fake.navigations[0].url).toBe('/packageWorker/pages/index/index');
   });
 });

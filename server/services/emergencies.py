@@ -139,7 +139,7 @@ def declare(
     )
     residents = select(
         User.id,
-        literal("emergency_opened"),
+        literal("facilities.emergency_opened"),
         literal(f"{HAZARD_NAMES[hazard]}应急响应已启动"),
         literal(
             f"{region.name}已启动“{name}”应急响应。打开小程序“找服务”可查看最近的避灾安置场所。"

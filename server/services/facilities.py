@@ -617,7 +617,7 @@ def handle_suggestion(
     common.notify(
         session,
         user_id=suggestion.user_id,
-        kind="facility_suggestion",
+        kind="facilities.suggestion_handled",
         title="场所纠错处理结果",
         body=f"您对“{facility.name}”的纠错{verdict}。" + (f"说明：{note}" if note else ""),
         data={

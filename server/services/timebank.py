@@ -389,7 +389,7 @@ def cancel_opportunity(
         common.notify(
             session,
             user_id=booking.volunteer_id,
-            kind="booking_cancelled",
+            kind="timebank.booking_cancelled",
             title="志愿服务已取消",
             body=f"您预约的“{opp.title}”（{_local(opp.starts_at)}）已被服务点取消：{reason}",
             data={"booking_id": booking.id, "opportunity_id": opp.id},
@@ -760,7 +760,7 @@ def log_service(
         common.notify(
             session,
             user_id=confirmer,
-            kind="service_log_confirm",
+            kind="timebank.confirm_requested",
             title="请确认志愿服务",
             body=f"志愿者{mask_name(own.real_name)}登记了 {served_on:%m月%d日} 为"
             f"{mask_name(served_name)}提供的 {ledger.hours_text(minutes)}服务，请确认。",
@@ -862,7 +862,7 @@ def decide_log(
         common.notify(
             session,
             user_id=log.volunteer_id,
-            kind="service_log_approved",
+            kind="timebank.log_approved",
             title="志愿服务已入账",
             body=body,
             data={"service_log_id": log.id},
@@ -871,7 +871,7 @@ def decide_log(
         common.notify(
             session,
             user_id=log.volunteer_id,
-            kind="service_log_rejected",
+            kind="timebank.log_rejected",
             title="志愿服务未通过审核",
             body=f"您 {log.served_on:%m月%d日} 的服务记录未通过：{reason}",
             data={"service_log_id": log.id},
@@ -1072,7 +1072,7 @@ def transfer(
     common.notify(
         session,
         user_id=receiver.id,
-        kind="timebank_transfer",
+        kind="timebank.transfer_received",
         title="收到爱心时间",
         body=f"{mask_name(giver.real_name)}转给您 {ledger.hours_text(minutes)}爱心时间，"
         "可用于兑换养老服务。",
@@ -1199,7 +1199,7 @@ def cancel_redemption(
         common.notify(
             session,
             user_id=r.user_id,
-            kind="redemption_cancelled",
+            kind="timebank.redemption_cancelled",
             title="兑换服务已取消",
             body=f"您申请的{SKILL_NAMES.get(r.service, r.service)}服务已取消：{reason}。"
             f"{ledger.hours_text(r.minutes)}已退回您的账户。",
@@ -1313,7 +1313,7 @@ def grant(
     common.notify(
         session,
         user_id=user.id,
-        kind="timebank_grant",
+        kind="timebank.grant_received",
         title="收到公益基金赠送的服务时间",
         body=f"时间银行公益基金为您提供 {ledger.hours_text(minutes)}服务时间，可用于兑换养老服务。",
     )

@@ -124,15 +124,15 @@ def test_declaring_tells_the_residents_who_live_in_the_region(
     (note,) = [
         n
         for n in client.get("/api/v1/me/notifications", headers=resident).json["items"]
-        if n["kind"] == "emergency_opened"
+        if n["kind"] == "facilities.emergency_opened"
     ]
     assert "台风" in note["title"]
     assert "府山街道" in note["body"] and "梅花" in note["body"]
     newcomer_items = client.get("/api/v1/me/notifications", headers=newcomer).json["items"]
-    assert [n for n in newcomer_items if n["kind"] == "emergency_opened"] == []
+    assert [n for n in newcomer_items if n["kind"] == "facilities.emergency_opened"] == []
 
     rows = session.scalars(
-        select(Notification).where(Notification.kind == "emergency_opened")
+        select(Notification).where(Notification.kind == "facilities.emergency_opened")
     ).all()
     living_there = set(session.scalars(select(User.id).where(User.region_code.like(FUSHAN + "%"))))
     assert {row.user_id for row in rows} == living_there
@@ -187,7 +187,7 @@ def test_only_county_workers_in_scope_declare(
         404,
     )
     assert count(session, Emergency) == 0
-    assert count(session, Notification, Notification.kind == "emergency_opened") == 0
+    assert count(session, Notification, Notification.kind == "facilities.emergency_opened") == 0
     assert declare(client, admin, region_code=QUJIANG)["region_name"] == "衢江区"
 
 
@@ -226,7 +226,7 @@ def test_declare_bad_input_is_422_naming_the_field_and_writes_nothing(
     assert field in named(response), response.json
     assert count(session, Emergency) == 0
     assert count(session, EmergencyShelter) == 0
-    assert count(session, Notification, Notification.kind == "emergency_opened") == 0
+    assert count(session, Notification, Notification.kind == "facilities.emergency_opened") == 0
 
 
 # --- where a phone stands ----------------------------------------------------------------------

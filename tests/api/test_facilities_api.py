@@ -562,7 +562,7 @@ def test_a_resident_suggests_and_a_worker_accepts_what_was_proposed(
         "lng": 118.873,
     }
     assert f"#{made.json['id']}" in latest["reason"]
-    (note,) = inbox(client, resident, "facility_suggestion")
+    (note,) = inbox(client, resident, "facilities.suggestion_handled")
     assert note["data"]["status"] == "accepted"
     assert note["data"]["suggestion_id"] == made.json["id"]
     assert created["name"] in note["body"]
@@ -593,19 +593,19 @@ def test_dismissing_needs_a_note_and_tells_the_resident(
     assert_error(no_note, 422)
     assert named(no_note) == {"note"}
     assert session.get(FacilitySuggestion, made.json["id"]).status == "pending"
-    assert inbox(client, resident, "facility_suggestion") == []
+    assert inbox(client, resident, "facilities.suggestion_handled") == []
 
     dismissed = client.post(f"{url}/dismiss", headers=community_worker, json={"note": "号码无误"})
     assert dismissed.status_code == 200
     assert dismissed.json["status"] == "dismissed"
     assert client.get(f"{BASE}/{created['id']}").json["phone"] == "0570-1111111"
-    (note,) = inbox(client, resident, "facility_suggestion")
+    (note,) = inbox(client, resident, "facilities.suggestion_handled")
     assert note["data"]["status"] == "dismissed" and "号码无误" in note["body"]
 
     again = client.post(f"{url}/accept", headers=community_worker, json={})
     assert_error(again, 409, "already_handled")
     assert client.get(f"{BASE}/{created['id']}").json["phone"] == "0570-1111111"
-    assert len(inbox(client, resident, "facility_suggestion")) == 1
+    assert len(inbox(client, resident, "facilities.suggestion_handled")) == 1
 
 
 @pytest.mark.parametrize(
@@ -653,7 +653,7 @@ def test_handling_suggestions_is_for_workers_in_scope(
     assert_error(client.get(f"{BASE}/suggestions", headers=resident), 403)
     assert client.get(f"{BASE}/suggestions", headers=township_worker).json == []
     assert session.get(FacilitySuggestion, made.json["id"]).status == "pending"
-    assert count(session, Notification, Notification.kind == "facility_suggestion") == 0
+    assert count(session, Notification, Notification.kind == "facilities.suggestion_handled") == 0
     session.expire_all()
     assert session.get(Facility, elsewhere.id).status == "open"
 

@@ -88,7 +88,7 @@ def committed(app):
         if emergency_ids:
             session.execute(
                 delete(Notification).where(
-                    Notification.kind == "emergency_opened",
+                    Notification.kind == "facilities.emergency_opened",
                     Notification.dedupe_key.in_([f"emergency-{i}" for i in emergency_ids]),
                 )
             )

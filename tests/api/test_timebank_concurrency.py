@@ -324,7 +324,7 @@ def test_booking_cancelled_by_its_holders_while_the_site_cancels_it_stays_consis
         lambda s: s.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.kind == "booking_cancelled")
+            .where(Notification.kind == "timebank.booking_cancelled")
             .where(Notification.data["opportunity_id"].as_integer() == opp)
         ),
     )

@@ -320,7 +320,7 @@ def test_only_the_person_whose_phone_the_log_names_may_confirm(
 ):
     log = logged(client, vol)
     assert log["status"] == "pending" and log["needs_confirmation"] is True
-    asked = notes(session, people["resident"], "service_log_confirm")
+    asked = notes(session, people["resident"], "timebank.confirm_requested")
     assert [n.data["service_log_id"] for n in asked] == [log["id"]]
     waiting = client.get(LOGS, headers=resident, query_string={"to_confirm": 1}).json
     assert [item["id"] for item in waiting] == [log["id"]]
@@ -361,7 +361,7 @@ def test_approval_by_a_worker_in_scope_credits_once(
     service = entries(session, people["volunteer"], "service")
     assert [(e.minutes, e.ref_type, e.ref_id) for e in service] == [(150, "service_log", log["id"])]
     assert balance(client, vol) == 150
-    told = notes(session, people["volunteer"], "service_log_approved")
+    told = notes(session, people["volunteer"], "timebank.log_approved")
     assert len(told) == 1 and told[0].data == {"service_log_id": log["id"]}
     assert "2.5 小时" in told[0].body
 
@@ -372,7 +372,7 @@ def test_approval_by_a_worker_in_scope_credits_once(
     assert late_reject.status_code == 409
     assert len(entries(session, people["volunteer"], "service")) == 1
     assert balance(client, vol) == 150
-    assert len(notes(session, people["volunteer"], "service_log_approved")) == 1
+    assert len(notes(session, people["volunteer"], "timebank.log_approved")) == 1
     audit_clean(session)
 
 
@@ -429,7 +429,7 @@ def test_a_rejection_needs_a_reason_and_tells_the_volunteer(
     assert rejected.status_code == 200
     assert rejected.json["status"] == "rejected"
     assert rejected.json["reject_reason"] == "服务时间与签到记录不符"
-    told = notes(session, people["volunteer"], "service_log_rejected")
+    told = notes(session, people["volunteer"], "timebank.log_rejected")
     assert len(told) == 1 and "服务时间与签到记录不符" in told[0].body
     assert approve(client, community_worker, log["id"]).status_code == 409
     assert entries(session, people["volunteer"]) == []
@@ -476,9 +476,9 @@ def test_hours_above_the_cap_go_to_the_fund_and_the_volunteer_is_told(
     summary = account(client, vol)
     assert summary["to_fund_minutes"] == 120
     assert summary["earned_minutes"] == 300  # the service was given, whoever keeps the hours
-    told = notes(session, people["volunteer"], "service_log_approved")[-1]
+    told = notes(session, people["volunteer"], "timebank.log_approved")[-1]
     assert "公益基金" in told.body and "2 小时" in told.body and "3 小时" in told.body
-    first = notes(session, people["volunteer"], "service_log_approved")[0]
+    first = notes(session, people["volunteer"], "timebank.log_approved")[0]
     assert "公益基金" not in first.body
 
     [third] = earn(client, vol, resident, community_worker, 60)  # already at the cap
@@ -672,7 +672,7 @@ def test_the_receiver_is_told_and_can_spend_the_hours(
 
     assert response.status_code == 201
     assert response.json["to_user_id"] == people["resident"]
-    [told] = notes(session, people["resident"], "timebank_transfer")
+    [told] = notes(session, people["resident"], "timebank.transfer_received")
     assert "1 小时" in told.body and "李**" in told.body
     assert told.data == {"transfer_id": response.json["id"]}
     out = entries(session, people["volunteer"], "transfer_out")
@@ -768,7 +768,7 @@ def test_a_worker_in_scope_cancels_with_a_reason_and_the_requester_is_told(
     assert cancelled.status_code == 200
     assert cancelled.json["cancel_reason"] == "服务人员临时有事"
     assert balance(client, vol) == 120
-    [told] = notes(session, people["volunteer"], "redemption_cancelled")
+    [told] = notes(session, people["volunteer"], "timebank.redemption_cancelled")
     assert "服务人员临时有事" in told.body and "1.5 小时" in told.body
     assert cancel_redemption(client, community_worker, r["id"], reason="再来").status_code == 409
     assert len(entries(session, people["volunteer"], "release")) == 1
@@ -835,7 +835,7 @@ def test_a_worker_grants_from_the_fund_to_an_elder_in_scope(
     assert [e.reason for e in entries(session, people["resident"], "grant")] == [
         "特困供养老人，需要助浴"
     ]
-    assert len(notes(session, people["resident"], "timebank_grant")) == 1
+    assert len(notes(session, people["resident"], "timebank.grant_received")) == 1
     audit_clean(session)
 
 

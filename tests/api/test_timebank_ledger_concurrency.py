@@ -265,7 +265,7 @@ def test_ledger_two_workers_approving_one_log_at_once_credit_it_once(app, commit
             select(func.count())
             .select_from(Notification)
             .where(
-                Notification.user_id == volunteer_id, Notification.kind == "service_log_approved"
+                Notification.user_id == volunteer_id, Notification.kind == "timebank.log_approved"
             )
         )
         return list(service_entries), approvals, told

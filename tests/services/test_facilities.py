@@ -514,7 +514,7 @@ def test_accepting_applies_the_proposed_values_and_tells_the_resident(session, p
     assert event.action == "updated"
     assert f"#{suggestion.id}" in event.reason
     assert set(event.after) == {"phone", "address", "lat", "lng"}
-    (note,) = notifications_of(session, people.resident.id, "facility_suggestion")
+    (note,) = notifications_of(session, people.resident.id, "facilities.suggestion_handled")
     assert note.data == {
         "facility_id": facility.id,
         "suggestion_id": suggestion.id,
@@ -540,7 +540,7 @@ def test_dismissing_needs_a_note_and_then_it_is_done(session, people):
     handle(session, people.community, suggestion, False, "电话核实无误")
     assert suggestion.status == "dismissed"
     assert facility.phone == "0570-1111111"
-    (note,) = notifications_of(session, people.resident.id, "facility_suggestion")
+    (note,) = notifications_of(session, people.resident.id, "facilities.suggestion_handled")
     assert "电话核实无误" in note.body
     with pytest.raises(Conflict) as caught:
         handle(session, people.county, suggestion, True)
@@ -642,7 +642,7 @@ def test_declare_tells_the_residents_of_the_region(session, people):
     before = datetime.now(UTC)
     emergency = declare(session, people.county, region_code=FUSHAN)
     rows = session.scalars(
-        select(Notification).where(Notification.kind == "emergency_opened")
+        select(Notification).where(Notification.kind == "facilities.emergency_opened")
     ).all()
     told = {row.user_id for row in rows}
     in_fushan = set(session.scalars(select(User.id).where(User.region_code.startswith(FUSHAN))))

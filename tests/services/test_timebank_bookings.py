@@ -238,7 +238,7 @@ def test_cancel_opportunity_frees_every_place_and_tells_each_booked_volunteer(
     session.refresh(done)
     assert done.status == "cancelled"
     told = session.scalars(
-        select(Notification.user_id).where(Notification.kind == "booking_cancelled")
+        select(Notification.user_id).where(Notification.kind == "timebank.booking_cancelled")
     ).all()
     assert sorted(told) == sorted(v.id for v in volunteers[:2])
     with pytest.raises(Conflict):

@@ -12,7 +12,7 @@ const EMERGENCY_RECHECK_MS = 60 * 1000;
 
 // path is empty until the page exists; tapping such an entry says 即将开放.
 const ENTRIES = [
-  { key: 'assistance', title: '救助申请', desc: '低保、临时救助等在线申请', path: '' },
+  { key: 'assistance', title: '救助申请', desc: '低保、临时救助等在线申请', path: '/packageAssistance/pages/programs/index' },
   { key: 'services', title: '找服务', desc: '附近养老、照料中心和避灾点', path: '/pages/services/index' },
   { key: 'timebank', title: '时间银行', desc: '志愿服务存时间，换回关爱', path: '/packageTimebank/pages/index/index' },
   { key: 'charity', title: '慈善捐赠', desc: '在线捐款，善款去向可查', path: '/packageCharity/pages/campaigns/index' },

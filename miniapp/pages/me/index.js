@@ -4,7 +4,7 @@ const auth = require('../../services/auth');
 const { isLoggedIn, showError } = require('../../utils/request');
 
 const AGREE_BUTTON_ID = 'agree-privacy';
-const WORKBENCH_URL = '/packageWorker/pages/queue/index';
+const WORKBENCH_URL = '/packageWorker/pages/index/index';
 
 Component({
   behaviors: [careMode],

@@ -56,6 +56,7 @@ function createFakeWx() {
     mediaRequests: [],
     subscribeAnswer: 'accept',
     subscribeRequests: [],
+    previewedImages: [], // wx.previewImage calls (工作台 documents)
 
     reset() {
       this.storage = {};
@@ -92,6 +93,7 @@ function createFakeWx() {
       this.mediaRequests = [];
       this.subscribeAnswer = 'accept';
       this.subscribeRequests = [];
+      this.previewedImages = [];
     },
 
     /** Requests whose URL ends with the given path (query strings are not part of wx.request's url here). */
@@ -305,6 +307,10 @@ function createFakeWx() {
         if (o.success) o.success(res);
         if (o.complete) o.complete(res);
       });
+    },
+    previewImage: (o) => {
+      fake.previewedImages.push({ urls: (o.urls || []).slice(), current: o.current });
+      later(() => o.success && o.success({ errMsg: 'previewImage:ok' }));
     },
     openDocument: (o) => {
       fake.openedDocuments.push(o);

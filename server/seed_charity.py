@@ -68,7 +68,7 @@ def _seed_2013(session: Session, *, worker: int) -> None:
     rng = random.Random(2013)
     units = []
     for name, kind in UNITS:
-        unit = WorkUnit(name=name, kind=kind, region_code=CITY)
+        unit = WorkUnit(name=name, kind=kind, region_code=CITY, verified=True)
         session.add(unit)
         units.append(unit)
     session.flush()

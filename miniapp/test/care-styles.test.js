@@ -10,6 +10,9 @@ const CHARITY_PAGES = ['campaigns', 'campaign', 'give', 'gifts', 'gift', 'ledger
 const TIMEBANK_PAGES = ['index', 'register', 'opportunities', 'opportunity', 'bookings', 'account', 'transfer', 'redeem', 'confirm']
   .map((p) => `packageTimebank/pages/${p}/index`)
   .concat(['login-gate', 'region-picker'].map((c) => `packageTimebank/components/${c}/index`));
+const WORKER_PAGES = ['index', 'queue', 'application', 'logs', 'gifts', 'counter', 'emergency', 'occupancy']
+  .map((p) => `packageWorker/pages/${p}/index`)
+  .concat(['packageWorker/components/gate/index']);
 const MIN_CARE_FONT_PX = 18;
 const MIN_CARE_TARGET_PX = 60;
 
@@ -49,7 +52,7 @@ const target = (selector) => {
 const CARE = /\.care(?![\w-])/; // the mode's class, not .care-row
 const isCare = (selector) => CARE.test(selector);
 
-describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES))('关怀模式 in %s', (page) => {
+describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES, WORKER_PAGES))('关怀模式 in %s', (page) => {
   const own = ownRules(`${page}.wxss`);
   const all = own.concat(rules('app.wxss'));
 
@@ -95,5 +98,27 @@ describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES))('关怀模式 in %s',
       .map((cls) => ({ cls, height: careHeight(cls) }))
       .filter((t) => t.height < MIN_CARE_TARGET_PX);
     expect(low).toEqual([]);
+  });
+});
+
+// The 工作台 (packageWorker): every page obeys the mode (the class on its root, the behaviour in its JS), and no
+// button is an icon: each one says in Chinese what it does.
+describe.each(WORKER_PAGES)('关怀模式 and worded buttons in %s', (page) => {
+  const wxml = fs.readFileSync(path.join(ROOT, `${page}.wxml`), 'utf8');
+  const js = fs.readFileSync(path.join(ROOT, `${page}.js`), 'utf8');
+
+  test('the root view takes the care class and the page uses the care-mode behaviour', () => {
+    const root = wxml.replace(/<wxs[^>]*\/>/g, '').trim().match(/^<view\s[^>]*class="([^"]*)"/);
+    expect(root && root[1]).toMatch(/\{\{careMode \? 'care' : ''\}\}/);
+    expect(js).toMatch(/require\('(\.\.\/)+behaviors\/care-mode'\)/);
+    expect(js).toMatch(/behaviors: \[careMode/);
+  });
+
+  test('every button has words, in Chinese (no icon-only buttons)', () => {
+    const buttons = [...wxml.matchAll(/<button\b[^>]*>([\s\S]*?)<\/button>/g)].map((m) => m[1].trim());
+    expect(buttons.length).toBeGreaterThan(0);
+    // A label bound from data ({{item.label}}) is checked where it is rendered (the page's own tests).
+    const wordless = buttons.filter((label) => !/[\u4e00-\u9fff]/.test(label) && !/^\{\{[^}]+\}\}$/.test(label));
+    expect(wordless).toEqual([]);
   });
 });

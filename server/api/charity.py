@@ -235,7 +235,9 @@ def log_donation(body):
         body=body,
         today=today(),
     )
-    if not replayed:
+    if not replayed and gift.status != "pledged":
+        # A pledge is not in the report until it is confirmed (only the campaign's pledged
+        # total shows it, and that may lag by the cache's few minutes).
         forget_report(gift.campaign_id)
     data = service.describe_donation(db.session, gift)
     if replayed:
@@ -265,7 +267,8 @@ def list_donations(args, pagination_parameters):
             page_size=size,
         )
     pagination_parameters.item_count = total
-    return [service.describe_donation(db.session, gift) for gift in rows]
+    units = service.unit_names(db.session, rows)
+    return [service.describe_donation(db.session, gift, units=units) for gift in rows]
 
 
 @blp.route("/donations/<int:donation_id>", methods=["GET"])

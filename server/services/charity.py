@@ -431,6 +431,16 @@ def _donation_problems(body: dict) -> dict[str, list[str]]:
     return errors
 
 
+def unit_names(session: Session, gifts) -> dict[int, str]:
+    """The names of the gifts' work units, in one query."""
+    ids = {gift.unit_id for gift in gifts if gift.unit_id}
+    if not ids:
+        return {}
+    return dict(
+        session.execute(select(WorkUnit.id, WorkUnit.name).where(WorkUnit.id.in_(ids))).all()
+    )
+
+
 def describe_donation(
     session: Session, gift: Donation, *, full: bool = True, units: dict | None = None
 ) -> dict:
@@ -504,8 +514,9 @@ def confirm(session: Session, *, principal: Principal, donation_id: int, now: da
         .execution_options(synchronize_session=False)
     ).rowcount
     if not done:
+        now_status = session.scalar(select(Donation.status).where(Donation.id == gift.id))
         raise Conflict(
-            "这笔捐赠已经确认过了。" if before == "confirmed" else "这笔捐赠已作废，不能确认。",
+            "这笔捐赠已经确认过了。" if now_status == "confirmed" else "这笔捐赠已作废，不能确认。",
             error="wrong_state",
         )
     number = common.next_counter(session, name=f"charity.receipt.{year}")
@@ -515,6 +526,13 @@ def confirm(session: Session, *, principal: Principal, donation_id: int, now: da
         .values(receipt_number=f"CS-{year}-{number:06d}")
         .execution_options(synchronize_session=False)
     )
+    if gift.unit_id:  # a unit with a confirmed gift is a real one: list it in public
+        session.execute(
+            update(WorkUnit)
+            .where(WorkUnit.id == gift.unit_id, WorkUnit.verified.is_(False))
+            .values(verified=True)
+            .execution_options(synchronize_session=False)
+        )
     column = "received_fen" if gift.kind == "money" else "goods_received_fen"
     session.execute(
         update(Campaign)

@@ -100,9 +100,16 @@ function oneOff(app) {
   return app.program === 'temporary' || app.program === 'medical';
 }
 
-/** What the applicant reads under 下一步 for the state the application is in. */
+const FINAL = ['approved', 'rejected', 'withdrawn'];
+
+/** What the applicant reads under 下一步 (结果, once it is over) for the state the application is in. */
 function nextStep(app) {
-  const due = app.due_on ? `，应在 ${app.due_on} 前办理` : '';
+  const step = nextStepText(app);
+  return Object.assign({ label: FINAL.indexOf(app.status) >= 0 ? '结果' : '下一步' }, step);
+}
+
+function nextStepText(app) {
+  const due = app.due_on ? `，本环节办理期限是 ${app.due_on}` : '';
   const late = app.overdue ? `已超过办理时限，可拨打 ${HOTLINE} 询问进度。` : '';
   switch (app.status) {
     case 'draft':

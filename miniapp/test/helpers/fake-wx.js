@@ -11,7 +11,8 @@
 // {fail}`: like WeChat, `success` for every status with a tempFilePath whose content readFileSync returns.
 // uploadFile (救助 documents) is answered through `fake.respondUpload = (req) => ({statusCode, data, progress}) |
 // {fail}`: like WeChat, `success` for every status with res.data as a STRING, after the UploadTask's
-// onProgressUpdate listeners got each of `progress` (default [30, 70, 100]). chooseMedia / chooseMessageFile give
+// onProgressUpdate listeners got each of `progress` (default [30, 70, 100]); `hold: true` keeps the answer back
+// until the test calls fake.heldUploads.shift()(). chooseMedia / chooseMessageFile give
 // fake.chosenMedia / fake.chosenFiles ({cancel: true} to cancel); requestSubscribeMessage answers every template
 // with fake.subscribeAnswer ('accept' | 'reject', or {fail: errMsg}).
 
@@ -50,6 +51,7 @@ function createFakeWx() {
     openedDocuments: [],
     openDocumentFails: false,
     uploads: [],
+    heldUploads: [],
     respondUpload: notFound,
     chosenMedia: [],
     chosenFiles: [],
@@ -87,6 +89,7 @@ function createFakeWx() {
       this.openedDocuments = [];
       this.openDocumentFails = false;
       this.uploads = [];
+      this.heldUploads = [];
       this.respondUpload = notFound;
       this.chosenMedia = [];
       this.chosenFiles = [];
@@ -272,7 +275,10 @@ function createFakeWx() {
           listeners.forEach((fn) => fn({ progress, totalBytesSent: progress, totalBytesExpectedToSend: 100 })),
         );
         const data = typeof answer.data === 'string' ? answer.data : JSON.stringify(answer.data === undefined ? '' : answer.data);
-        if (options.success) options.success({ statusCode: answer.statusCode, data, errMsg: 'uploadFile:ok' });
+        const finish = () => options.success && options.success({ statusCode: answer.statusCode, data, errMsg: 'uploadFile:ok' });
+        // hold: the answer waits (mid-upload, after the progress) until the test calls fake.heldUploads.shift()().
+        if (answer.hold) fake.heldUploads.push(finish);
+        else finish();
       });
       return { abort() {}, onProgressUpdate: (fn) => listeners.push(fn), offProgressUpdate() {} };
     },

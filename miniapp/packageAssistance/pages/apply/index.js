@@ -210,6 +210,7 @@ Component({
         blocked: EDITABLE.indexOf(app.status) >= 0 ? '' : `这份申请当前状态为“${app.status_name || f.STATUS_NAMES[app.status]}”，不能再修改。`,
       });
       this.useProgram(app.program);
+      if (this.data.step === STEP.confirm) this.setData({ summary: this.summarize() });
       return true;
     },
 
@@ -252,12 +253,27 @@ Component({
       return first;
     },
 
-    clearErrors() {
-      const { form } = this.data;
+    /** Moving on from a step clears that step's errors only: the server's errors on later steps stay shown. */
+    clearStepErrors(step) {
+      const { err, memberErrors, relativeErrors } = this.data;
+      const keep = Object.assign({}, err);
+      const ERR_KEYS = {
+        [STEP.members]: ['members', 'program'],
+        [STEP.assets]: ['assets', 'assets_financial_fen', 'assets_vehicles', 'assets_properties', 'medical_out_of_pocket_fen'],
+        [STEP.reason]: ['reason', 'cause', 'relatives'],
+        [STEP.documents]: ['attachments'],
+      };
+      (ERR_KEYS[step] || []).forEach((k) => delete keep[k]);
+      const memberKeys = { [STEP.members]: ['relation', 'age', 'disability_grade', 'student'], [STEP.income]: ['monthly_income_fen'] }[step] || [];
+      const members = memberErrors.map((m) => {
+        const left = Object.assign({}, m);
+        memberKeys.forEach((k) => delete left[k]);
+        return left;
+      });
       this.setData({
-        err: {},
-        memberErrors: form.members.map(() => ({})),
-        relativeErrors: form.relatives.map(() => ({})),
+        err: keep,
+        memberErrors: members,
+        relativeErrors: step === STEP.reason ? relativeErrors.map(() => ({})) : relativeErrors,
         formError: '',
       });
     },
@@ -279,7 +295,7 @@ Component({
         this.setData({ formError: '请等材料上传完成后再继续。' });
         return;
       }
-      this.clearErrors();
+      this.clearStepErrors(step);
       if (step === STEP.reason) {
         const saved = await this.save('next');
         if (!saved) return;

@@ -14,7 +14,7 @@ const OCCUPANCY_URL = '/packageWorker/pages/occupancy/index';
 function decorateEmergency(e) {
   return {
     id: e.id,
-    title: `${e.hazard_name || ''}应急：${e.name}`,
+    title: e.hazard_name ? `${e.name}（${e.hazard_name}）` : e.name,
     where: e.region_name || e.region_code,
     since: fmt.localDateTime(e.starts_at),
   };

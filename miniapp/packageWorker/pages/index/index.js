@@ -121,7 +121,7 @@ Component({
         who: user ? `${user.real_name || '工作人员'}${level ? ` · ${level}工作人员` : ''}` : '',
         emergencies: (emergencies || []).map((e) => ({
           id: e.id,
-          title: `${e.hazard_name || ''}应急：${e.name}`,
+          title: e.hazard_name ? `${e.name}（${e.hazard_name}）` : e.name,
           where: `${e.region_name || e.region_code} · ${fmt.localDateTime(e.starts_at)} 开始`,
         })),
         tasks: tasksFrom({ queue, logs, pledged, received, emergencies: emergencies || [] }),

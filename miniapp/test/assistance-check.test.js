@@ -98,6 +98,21 @@ describe('救助申请: the programs', () => {
     ]);
   });
 
+  test('关怀模式: the switch on this page turns it on for every page, and the root takes the care class', async () => {
+    await open();
+    const rootClass = () => comp.querySelector('.programs-page').dom.className;
+    expect(rootClass()).not.toMatch(/--care\b/);
+    await tap(one('.care-row'), 2);
+    expect(rootClass()).toMatch(/--care\b/);
+    expect(text(one('.care-row-state'))).toBe('已开启：大字、大按钮');
+    expect(fake.storage.careMode).toBe(true);
+
+    // Another page opened now is in the mode from the start.
+    const other = render(checkId);
+    expect(other.querySelector('.check-page').dom.className).toMatch(/--care\b/);
+    other.detach();
+  });
+
   test('offline: said plainly, and 重新加载 loads them', async () => {
     fake.networkType = 'none';
     fake.respond = () => ({ fail: 'request:fail' });

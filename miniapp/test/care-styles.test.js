@@ -13,6 +13,7 @@ const TIMEBANK_PAGES = ['index', 'register', 'opportunities', 'opportunity', 'bo
 const WORKER_PAGES = ['index', 'queue', 'application', 'logs', 'gifts', 'counter', 'emergency', 'occupancy']
   .map((p) => `packageWorker/pages/${p}/index`)
   .concat(['packageWorker/components/gate/index']);
+const ASSISTANCE_PAGES = ['programs', 'check', 'apply', 'applications', 'application'].map((p) => `packageAssistance/pages/${p}/index`);
 const MIN_CARE_FONT_PX = 18;
 const MIN_CARE_TARGET_PX = 60;
 
@@ -52,7 +53,7 @@ const target = (selector) => {
 const CARE = /\.care(?![\w-])/; // the mode's class, not .care-row
 const isCare = (selector) => CARE.test(selector);
 
-describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES, WORKER_PAGES))('关怀模式 in %s', (page) => {
+describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES, WORKER_PAGES, ASSISTANCE_PAGES))('关怀模式 in %s', (page) => {
   const own = ownRules(`${page}.wxss`);
   const all = own.concat(rules('app.wxss'));
 
@@ -101,9 +102,9 @@ describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES, WORKER_PAGES))('关怀
   });
 });
 
-// The 工作台 (packageWorker): every page obeys the mode (the class on its root, the behaviour in its JS), and no
-// button is an icon: each one says in Chinese what it does.
-describe.each(WORKER_PAGES)('关怀模式 and worded buttons in %s', (page) => {
+// The 工作台 (packageWorker) and 救助 (packageAssistance): every page obeys the mode (the class on its root, the
+// behaviour in its JS), and no button is an icon: each one says in Chinese what it does.
+describe.each(WORKER_PAGES.concat(ASSISTANCE_PAGES))('关怀模式 and worded buttons in %s', (page) => {
   const wxml = fs.readFileSync(path.join(ROOT, `${page}.wxml`), 'utf8');
   const js = fs.readFileSync(path.join(ROOT, `${page}.js`), 'utf8');
 

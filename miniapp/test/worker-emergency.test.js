@@ -144,7 +144,8 @@ describe('更新避灾点人数', () => {
 
     expect(text(q('.shelter-name'))).toBe('坊门街社区避灾安置点1号');
     expect(text(q('.capacity'))).toBe('103 人');
-    expect(text(q('.current'))).toMatch(/^40 人 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(text(q('.current'))).toBe('40 人');
+    expect(text(q('.updated'))).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(comp.instance.data.form).toEqual({ occupancy: '40', men: '20', women: '20', children: '5', infants: '1', elderly: '12', disabled: '2' });
   });
 

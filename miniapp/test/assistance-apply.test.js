@@ -586,6 +586,7 @@ describe('提交: the subscribe request first, and the submit whatever the answe
     };
     await tap(one('.submit-btn'), 12);
     expect(text(one('.submit-btn'))).toBe('重新提交');
+    expect(text(one('.form-error'))).toBe('申请可能还没有提交上。请检查网络后点“重新提交”，不会重复提交。');
 
     await tap(one('.submit-btn'), 12);
     const keys = sent('POST', `${BASE}/13/submit`).map((r) => r.header['Idempotency-Key']);

@@ -406,7 +406,7 @@ describe('申请详情: each action', () => {
   test('提交 (a filing of the worker, 代办) carries one Idempotency-Key for every attempt', async () => {
     let attempts = 0;
     await open(f.detail({ status: 'returned', agent_id: 3, allowed_actions: ['submit', 'withdraw'] }), {
-      act: (req) => {
+      act: () => {
         attempts += 1;
         return attempts === 1 ? { fail: 'request:fail timeout' } : f.ok(Object.assign({}, current, { status: 'submitted', version: 4 }));
       },

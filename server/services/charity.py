@@ -76,8 +76,8 @@ def rmb_upper(fen: int) -> str:
     """An amount in fen as written on a receipt.
 
     10000 → 壹佰元整; 123456 → 壹仟贰佰叁拾肆元伍角陆分; 100000005 → 壹佰万元零伍分."""
-    if fen < 0:
-        raise ValueError("negative amount")
+    if fen < 0 or fen >= 10**18:
+        raise ValueError("amount out of range")
     yuan, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
     words = ""
     if yuan:
@@ -273,7 +273,9 @@ def find_or_create_unit(
 def list_units(
     session: Session, *, q: str | None, region_code: str | None, page: int, page_size: int
 ) -> tuple[list[WorkUnit], int]:
-    query = select(WorkUnit)
+    # Only units a worker registered or that hold a confirmed gift: a name typed into a pledge
+    # is not published until a worker has seen it.
+    query = select(WorkUnit).where(WorkUnit.verified.is_(True))
     if q:
         query = query.where(WorkUnit.name.contains(q, autoescape=True))
     if region_code:
@@ -295,9 +297,12 @@ def create_unit(
         select(WorkUnit.id).where(WorkUnit.name == name, WorkUnit.region_code == region.code)
     ):
         raise Conflict("这个单位已经登记过了。", error="unit_exists")
-    unit = WorkUnit(name=name, kind=kind, region_code=region.code)
-    session.add(unit)
-    session.flush()
+    unit = WorkUnit(name=name, kind=kind, region_code=region.code, verified=True)
+    try:
+        with session.begin_nested():
+            session.add(unit)
+    except IntegrityError:  # registered by someone else a moment ago
+        raise Conflict("这个单位已经登记过了。", error="unit_exists") from None
     return unit
 
 
@@ -355,6 +360,15 @@ def log_donation(
     if not campaign.starts_on <= today <= campaign.ends_on:
         raise Conflict("这个募捐活动不在进行中。", error="campaign_closed")
     worker = "worker" in principal.roles or permissions.is_admin(principal)
+    if (
+        worker
+        and not permissions.is_admin(principal)
+        and not (
+            is_within(principal.worker_region_code, campaign.region_code)
+            or is_within(campaign.region_code, principal.worker_region_code)
+        )
+    ):
+        raise NotFound("没有找到这个募捐活动。", error="campaign_not_found")
     errors = _donation_problems(body)
     if errors:
         raise ValidationFailed(errors)
@@ -547,7 +561,7 @@ def confirm(session: Session, *, principal: Principal, donation_id: int, now: da
         common.notify(
             session,
             user_id=gift.donor_user_id,
-            kind="donation_confirmed",
+            kind="charity.donation_confirmed",
             title="捐赠已确认",
             body=f"您的捐赠（{what}）已确认，收据编号 {gift.receipt_number}。感谢您的爱心！",
             data={"donation_id": gift.id, "receipt_number": gift.receipt_number},
@@ -650,9 +664,12 @@ def list_donations(
 def receipt(session: Session, *, principal: Principal, donation_id: int) -> dict:
     """The receipt of a confirmed gift (free, as the charity law requires)."""
     gift = get_donation(session, principal=principal, donation_id=donation_id)
+    if gift.status == "voided":
+        raise Conflict("这笔捐赠已作废，没有收据。", error="voided")
     if gift.status != "confirmed":
         raise Conflict("捐赠确认后才能开具收据。", error="not_confirmed")
     campaign = session.get(Campaign, gift.campaign_id)
+    organiser = session.get(Region, campaign.region_code)
     unit = session.get(WorkUnit, gift.unit_id) if gift.unit_id else None
     confirmed_on = common.local_today(gift.confirmed_at)
     return {
@@ -668,7 +685,7 @@ def receipt(session: Session, *, principal: Principal, donation_id: int) -> dict
         "unit": gift.goods_unit,
         "campaign_name": campaign.name,
         "date": confirmed_on,
-        "issuer": "衢州市民政局",
+        "issuer": f"{organiser.name}民政局",
     }
 
 
@@ -690,8 +707,14 @@ def disburse(
     note: str | None = None,
 ) -> Disbursement:
     """Give out money (never more than the confirmed balance) or goods (never more than taken
-    in), for a purpose on the campaign's list, to a recipient in the worker's scope."""
-    permissions.require(principal, roles=("worker",))
+    in), for a purpose on the campaign's list, to a recipient in the worker's scope. Money out
+    is a county or city worker's act (DESIGN: they run the disbursements)."""
+    permissions.require(
+        principal,
+        roles=("worker",),
+        min_level="county",
+        level_message="善款物资的支出由县（市、区）级及以上民政工作人员办理。",
+    )
     campaign = get_campaign(session, campaign_id=campaign_id)
     region = get_region(session, code=region_code)
     permissions.require(principal, region_code=region.code, check_scope=True)
@@ -771,7 +794,8 @@ def describe_disbursement(out: Disbursement, *, public: bool) -> dict:
         "purpose": out.purpose,
         "purpose_name": PURPOSE_NAMES[out.purpose],
         "recipient_name": mask_name(out.recipient_name) if public else out.recipient_name,
-        "region_code": out.region_code,
+        # In public, the township at most: a village and a masked surname can name a person.
+        "region_code": out.region_code[:9] if public else out.region_code,
         "created_at": out.created_at,
     }
     if not public:
@@ -853,9 +877,10 @@ def public_report(session: Session, *, campaign_id: int, today: date) -> dict:
         .limit(RECENT)
     ).all()
     units = session.execute(
+        # Anonymous gifts stay out of the unit lines: a unit's only gift would name its giver.
         select(WorkUnit.name, func.sum(Donation.amount_fen), func.count())
         .join(Donation, Donation.unit_id == WorkUnit.id)
-        .where(confirmed, Donation.kind == "money")
+        .where(confirmed, Donation.kind == "money", Donation.anonymous.is_(False))
         .group_by(WorkUnit.id, WorkUnit.name)
         .order_by(func.sum(Donation.amount_fen).desc())
         .limit(50)
@@ -878,7 +903,8 @@ def public_report(session: Session, *, campaign_id: int, today: date) -> dict:
                 "unit_name": None if gift.anonymous else unit_name,
                 "kind": gift.kind,
                 "amount_fen": gift.amount_fen,
-                "description": gift.goods_description,
+                # Free text could name the giver: kept back for anonymous gifts.
+                "description": None if gift.anonymous else gift.goods_description,
                 "confirmed_on": common.local_today(gift.confirmed_at),
             }
             for gift, unit_name in recent
@@ -896,6 +922,14 @@ def export_rows(session: Session, *, principal: Principal, campaign_id: int):
     permissions.require(principal, roles=("worker",))
     campaign = get_campaign(session, campaign_id=campaign_id)
     permissions.require(principal, region_code=campaign.region_code, check_scope=True)
+    # A bulk read of real names (anonymous donors, recipients): accountable.
+    common.audit(
+        session,
+        actor_id=principal.id,
+        action="charity_export",
+        object_type="campaign",
+        object_id=campaign.id,
+    )
     yield (
         "record",
         "id",

@@ -454,7 +454,9 @@ def test_cancelling_an_opportunity_does_not_touch_a_booking_already_cancelled(
     )
     statuses = {b.id: b.status for b in bookings_of(session, opp["id"])}
     assert statuses[gone["id"]] == "cancelled"
-    notes = session.scalars(select(Notification).where(Notification.kind == "timebank.booking_cancelled"))
+    notes = session.scalars(
+        select(Notification).where(Notification.kind == "timebank.booking_cancelled")
+    )
     assert [n.user_id for n in notes] == [user_id(session, "demo-resident")]
 
 

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
-from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from server.errors import Conflict, Forbidden, ValidationFailed
 from server.models.charity import Campaign, CharityEvent, Disbursement, Donation
 from server.models.common import Counter
 from server.models.users import User
@@ -423,8 +423,8 @@ def test_nothing_goes_out_beyond_what_came_in(session, drive, me, county):
     assert spent.value.error == "already_disbursed"
 
 
-def test_a_disbursement_outside_the_workers_scope_is_not_found(session, drive, community):
-    with pytest.raises(NotFound):
+def test_a_disbursement_below_county_level_is_forbidden(session, drive, community):
+    with pytest.raises(Forbidden):
         service.disburse(
             session,
             principal=community,

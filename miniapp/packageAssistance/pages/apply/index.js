@@ -506,7 +506,12 @@ Component({
         });
         return;
       }
-      this.setData({ formError: err.message, retryable: err.statusCode === 0 || err.statusCode >= 500 });
+      // No answer at all: the submit may have reached the server. Say that 重新提交 is safe (same key).
+      const lost = err.statusCode === 0;
+      this.setData({
+        formError: lost && then === 'submit' ? NETWORK_RETRY : err.message,
+        retryable: lost || err.statusCode >= 500,
+      });
       showError(err);
     },
 
@@ -588,7 +593,6 @@ Component({
       if (refused.length) this.setData({ formError: `有文件没有上传：${refused.join('；')}。请重新拍摄或压缩后再上传。` });
       const keys = accepted.map((file) => this.queueUpload(kind, file));
       for (const key of keys) {
-        // eslint-disable-next-line no-await-in-loop
         await this.runUpload(key);
       }
     },

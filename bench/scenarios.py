@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from bench import nearby
+from bench import charity, nearby, timebank
 from bench.assistance_data import fill
 from bench.harness import DEFAULT_DATABASE_URL, Client, Prepared, Scenario, logged_in
 from server.config import DEFAULT_DATA_KEY
@@ -40,8 +40,12 @@ SCENARIOS: list[Scenario] = [
         target_p99_ms=50,
         connections=4,
     ),
-    # Last: they replace every facility of the bench database (bench/nearby.py).
+    # They replace every facility of the bench database (bench/nearby.py). Their TRUNCATE …
+    # CASCADE also empties the time bank's opportunities and bookings, so the time bank comes
+    # after them: its checks count the bookings in the database after the run.
     *nearby.SCENARIOS,
+    *timebank.SCENARIOS,
+    *charity.SCENARIOS,
 ]
 # Targets across scenarios, judged after the run.
-CHECKS = [*nearby.CHECKS]
+CHECKS = [*nearby.CHECKS, *timebank.CHECKS, *charity.CHECKS]

@@ -9,6 +9,23 @@ from flask import Flask, request
 from server.config import load_config
 
 
+class MethodOverride:
+    """WeChat's `wx.request` cannot send PATCH (its methods are GET, POST, PUT, DELETE and a few
+    more): a POST with `X-HTTP-Method-Override: PATCH` is taken as the PATCH it stands for. Only
+    POST → PATCH, so the header can never turn a read into a write or a write into a read."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("HTTP_X_HTTP_METHOD_OVERRIDE", "").strip().upper() == "PATCH"
+        ):
+            environ["REQUEST_METHOD"] = "PATCH"
+        return self.wsgi_app(environ, start_response)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app for APP_ENV, with `overrides` applied to its configuration."""
     from server.api import Api, limited_endpoints, register_blueprints
@@ -24,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     config = load_config(overrides)
     app = Flask(__name__)
     app.config.from_object(config)
+    app.wsgi_app = MethodOverride(app.wsgi_app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -41,6 +41,9 @@ describe('services', () => {
     await expect(auth.getMe()).resolves.toEqual({ method: 'GET' });
     await expect(auth.updateMe({ name: '张三' })).resolves.toEqual({ method: 'PATCH' });
     expect(fake.requests[1].data).toEqual({ name: '张三' });
+    // wx.request has no PATCH: it goes as a POST the server reads as PATCH.
+    expect(fake.requests[1].wireMethod).toBe('POST');
+    expect(fake.requests[1].header['X-HTTP-Method-Override']).toBe('PATCH');
   });
 
   test('listRegions asks for the children of a region, and sends no parent when there is none', async () => {

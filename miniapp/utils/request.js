@@ -84,6 +84,11 @@ function fullUrl(url) {
 function send({ url, method = 'GET', data, header = {}, accessToken }) {
   const headers = Object.assign({ 'content-type': 'application/json' }, header);
   if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  if (method === 'PATCH') {
+    // wx.request has no PATCH ("request:fail method is invalid"): the server reads this header.
+    headers['X-HTTP-Method-Override'] = 'PATCH';
+    method = 'POST';
+  }
   return new Promise((resolve, reject) => {
     wx.request({
       url: fullUrl(url),

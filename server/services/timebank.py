@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import extract, func, select, update
+from sqlalchemy import case, extract, func, select, update
 from sqlalchemy.orm import Session
 
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -918,43 +918,46 @@ def list_logs(
 
 
 def account_summary(session: Session, *, principal: Principal, page: int, page_size: int) -> dict:
-    """Balance, earned, spent, star level, entries, and the certificate summary."""
+    """Balance, earned, spent, star level, entries, and the certificate summary.
+
+    Each table is read once: the entries' totals and their count by kind in one scan, the
+    approved service by year (the certificate's totals are the years' sums), the held and spent
+    care in one query; then the page of entries."""
     account = ledger.account_of(session, user_id=principal.id)
-    sums = ledger.totals(session, account)
-    approved = (
-        select(ServiceLog)
-        .where(ServiceLog.volunteer_id == principal.id, ServiceLog.status == "approved")
-        .subquery()
-    )
-    verified, count, first, last = session.execute(
+    by_kind = session.execute(
+        select(ledger.Entry.kind, func.coalesce(func.sum(ledger.Entry.minutes), 0), func.count())
+        .where(ledger.Entry.account_id == account.id)
+        .group_by(ledger.Entry.kind)
+    ).all()
+    sums = {kind: int(total) for kind, total, _count in by_kind}
+    entries_total = sum(int(n) for _kind, _total, n in by_kind)
+    year = extract("year", ServiceLog.served_on)
+    by_year = session.execute(
         select(
-            func.coalesce(func.sum(approved.c.minutes), 0),
+            year,
+            func.sum(ServiceLog.minutes),
             func.count(),
-            func.min(approved.c.served_on),
-            func.max(approved.c.served_on),
+            func.min(ServiceLog.served_on),
+            func.max(ServiceLog.served_on),
         )
+        .where(ServiceLog.volunteer_id == principal.id, ServiceLog.status == "approved")
+        .group_by(year)
+        .order_by(year)
+    ).all()
+    verified = sum(int(minutes) for _y, minutes, _n, _first, _last in by_year)
+    count = sum(int(n) for _y, _minutes, n, _first, _last in by_year)
+    first = min((row[3] for row in by_year), default=None)
+    last = max((row[4] for row in by_year), default=None)
+    held, spent = session.execute(
+        select(
+            func.coalesce(
+                func.sum(case((Redemption.status == "held", Redemption.minutes), else_=0)), 0
+            ),
+            func.coalesce(
+                func.sum(case((Redemption.status == "done", Redemption.minutes), else_=0)), 0
+            ),
+        ).where(Redemption.user_id == principal.id, Redemption.status.in_(("held", "done")))
     ).one()
-    year = extract("year", approved.c.served_on)
-    by_year = (
-        session.execute(
-            select(year, func.sum(approved.c.minutes)).group_by(year).order_by(year)
-        ).all()
-        if count
-        else []
-    )
-    held = session.scalar(
-        select(func.coalesce(func.sum(Redemption.minutes), 0)).where(
-            Redemption.user_id == principal.id, Redemption.status == "held"
-        )
-    )
-    spent = session.scalar(
-        select(func.coalesce(func.sum(Redemption.minutes), 0)).where(
-            Redemption.user_id == principal.id, Redemption.status == "done"
-        )
-    )
-    entries_total = session.scalar(
-        select(func.count()).select_from(ledger.Entry).where(ledger.Entry.account_id == account.id)
-    )
     entries = session.scalars(
         select(ledger.Entry)
         .where(ledger.Entry.account_id == account.id)
@@ -994,7 +997,7 @@ def account_summary(session: Session, *, principal: Principal, page: int, page_s
             "first_served_on": first,
             "last_served_on": last,
             "star_level": star,
-            "by_year": [{"year": int(y), "minutes": int(m)} for y, m in by_year],
+            "by_year": [{"year": int(y), "minutes": int(m)} for y, m, _n, _f, _l in by_year],
         },
     }
 

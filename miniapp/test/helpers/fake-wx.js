@@ -110,11 +110,22 @@ function createFakeWx() {
 
   const wx = {
     request(options) {
+      const wireMethod = options.method || 'GET';
+      if (!['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'].includes(wireMethod)) {
+        // As on a phone: wx.request knows no other method (PATCH included).
+        later(() => options.fail && options.fail({ errMsg: 'request:fail method is invalid' }));
+        return { abort() {} };
+      }
+      const header = Object.assign({}, options.header);
+      const override = wireMethod === 'POST' && header['X-HTTP-Method-Override'];
       const req = {
         url: options.url,
-        method: options.method || 'GET',
+        // The method the server acts on (it reads X-HTTP-Method-Override on a POST), and the one
+        // that went over the wire.
+        method: override || wireMethod,
+        wireMethod,
         data: clone(options.data),
-        header: Object.assign({}, options.header),
+        header,
       };
       fake.requests.push(req);
       later(() => {

@@ -18,6 +18,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -388,7 +389,8 @@ def log_donation(
         unit = find_or_create_unit(
             session, name=body["unit_name"], region_code=region_code, within=campaign.region_code
         )
-    gift = Donation(
+    gift = _insert_unless_taken(
+        session,
         campaign_id=campaign.id,
         kind=body["kind"],
         amount_fen=body["amount_fen"] if body["kind"] == "money" else body["estimated_value_fen"],
@@ -408,17 +410,27 @@ def log_donation(
         idempotency_key=idempotency_key,
         fingerprint=print_,
     )
-    try:
-        with session.begin_nested():
-            session.add(gift)
-    except IntegrityError:
+    if gift is None:
         # The same key was used by a request that committed meanwhile: that is the gift.
-        existing = session.scalar(existing_query)
-        if existing is None:
-            raise
-        return _replay(existing, print_)
+        return _replay(session.scalars(existing_query).one(), print_)
     _event(session, gift, actor_id=principal.id, action="logged", from_status=None)
     return gift, False
+
+
+def _insert_unless_taken(session: Session, **values) -> Donation | None:
+    """INSERT the gift, unless a gift with its (logged_by, Idempotency-Key) exists: None then.
+
+    `ON CONFLICT DO NOTHING` on the key's unique constraint (PostgreSQL and SQLite alike): a
+    racing request with the same key waits for the first to commit and inserts nothing, with no
+    savepoint around the INSERT (two round trips fewer on every gift)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Donation)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["logged_by", "idempotency_key"])
+        .returning(Donation)
+    )
+    return session.scalars(statement).one_or_none()
 
 
 def _donation_problems(body: dict) -> dict[str, list[str]]:

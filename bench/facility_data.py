@@ -306,7 +306,8 @@ def fill_database(database_url: str, count: int, *, seed: int = 2013) -> Rows:
     generator (which holds the positions by type, for Redis).
 
     TRUNCATE … CASCADE also empties the tables that refer to facilities (their events,
-    suggestions, activations, occupancy updates): the nearby scenarios run last. The foreign keys
+    suggestions, activations, occupancy updates, the time bank's opportunities and bookings):
+    scenarios that need those come after the nearby ones (bench/scenarios.py). The foreign keys
     and plain indexes are dropped for the COPY and put back afterwards (the keys are then checked
     in one pass); COPY … FREEZE writes the rows as already frozen, as the table was emptied in the
     same transaction.

@@ -3,7 +3,10 @@
 Both paths search outward: a small circle first, doubled until `limit` places pass the filters or
 the requested radius is reached. A fixed 5 km circle would read every point in it (thousands, in a
 dense city); the widening circle reads about as many as it returns, so a query costs about the
-same at a thousand facilities as at a million.
+same at a thousand facilities as at a million. On the Redis path a circle with fewer candidates
+than `limit` is passed over without reading its rows, and of a circle's candidates the nearest
+(by Redis's distances) are read first, the rest only if too few of those pass the filters: one
+query of about `limit` rows in the usual case (docs/performance.md, "Nearest search").
 
 Distances are recomputed from the database's coordinates with one haversine (Redis's Earth
 radius), so both paths, and a brute-force check, give the same places in the same order.

@@ -3,7 +3,7 @@
 // allows them (allowed_actions): 继续填写 / 补充材料 (submit), 撤回 (withdraw, with the version; a stale one
 // reloads and says so).
 const careMode = require('../../../behaviors/care-mode');
-const login = require('../../behaviors/login');
+const login = require('../../../behaviors/login');
 const assistance = require('../../../services/assistance');
 const { isLoggedIn, showError } = require('../../../utils/request');
 const f = require('../../utils/format');

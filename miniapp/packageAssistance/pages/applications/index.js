@@ -1,7 +1,7 @@
 // 我的申请: my applications (and those a worker filed for me), the newest first, each with its state and what
 // happens next; a tap opens the timeline. Needs login: without it, a login card (the privacy guide first).
 const careMode = require('../../../behaviors/care-mode');
-const login = require('../../behaviors/login');
+const login = require('../../../behaviors/login');
 const assistance = require('../../../services/assistance');
 const { isLoggedIn } = require('../../../utils/request');
 const { decorateApplication } = require('../../utils/format');

@@ -13,7 +13,7 @@
 // Opening: ?program=dibao (new), ?id=12 (a draft or a returned application), &from=check (the self-check's
 // household, utils/handoff.js).
 const careMode = require('../../../behaviors/care-mode');
-const login = require('../../behaviors/login');
+const login = require('../../../behaviors/login');
 const config = require('../../../config');
 const assistance = require('../../../services/assistance');
 const { isLoggedIn, showError } = require('../../../utils/request');

@@ -2,7 +2,7 @@
 // receipt (慈善法 Art. 38): number, donor, amount in figures and in capital numerals (壹佰元整), campaign, date.
 // 保存收据 downloads the receipt PDF with the token and opens it with WeChat's menu, to save or forward it.
 const careMode = require('../../../behaviors/care-mode');
-const login = require('../../behaviors/login');
+const login = require('../../../behaviors/login');
 const charity = require('../../../services/charity');
 const { isLoggedIn, showError } = require('../../../utils/request');
 const { decorateGift } = require('../../utils/format');

@@ -1,7 +1,7 @@
 // 我的捐赠: every gift I logged, the latest first, each with its state in words (已登记 / 已收到 / 已确认 /
 // 已作废) and, once confirmed, its receipt number. Needs login; the campaigns' names come from the public list.
 const careMode = require('../../../behaviors/care-mode');
-const login = require('../../behaviors/login');
+const login = require('../../../behaviors/login');
 const charity = require('../../../services/charity');
 const { isLoggedIn } = require('../../../utils/request');
 const { decorateGift } = require('../../utils/format');

@@ -6,7 +6,7 @@
 // attempt — a double tap is ignored while a request is in flight, and 重新提交 after a lost answer sends the
 // same key, so the server returns the gift it already has. Only after a success does the next gift get a new key.
 const careMode = require('../../../behaviors/care-mode');
-const login = require('../../behaviors/login');
+const login = require('../../../behaviors/login');
 const charity = require('../../../services/charity');
 const { isLoggedIn, showError } = require('../../../utils/request');
 const { decorateCampaign, decorateGift } = require('../../utils/format');

@@ -1,9 +1,9 @@
 // Login when it is needed, as pages/facility does it: say why, show the privacy guide first when WeChat still
 // needs the user's agreement, then wx.login → /auth/wechat, then carry on with what the user was doing
-// (the page's afterLogin()). What was typed stays in the form.
+// (the page's afterLogin()). What was typed stays in the form. Shared by the 救助 and 慈善 subpackages.
 // The page puts <privacy-sheet wx:if="{{privacyVisible}}" bindagree="onAgreePrivacy" binddisagree="onDisagreePrivacy" />.
-const auth = require('../../services/auth');
-const { showError } = require('../../utils/request');
+const auth = require('../services/auth');
+const { showError } = require('../utils/request');
 
 module.exports = Behavior({
   data: {

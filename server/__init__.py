@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from server.errors import register_error_handlers
     from server.extensions import db, limiter, redis_client
     from server.services import auth as auth_service
+    from server.services import facility_cards
     from server.services.identity import Cipher
     from server.services.outbox import OutboxSettings, parse_templates
     from server.services.timebank import TimebankSettings
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     db.init_app(app)
+    facility_cards.track_changes()  # committed facility changes reach the nearest search's cache
     redis_client.init_app(app)
     app.extensions["minzheng.cipher"] = Cipher.from_data_key(config.DATA_KEY)
     app.extensions["minzheng.tokens"] = auth_service.TokenSettings(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import Response
+
 from server.api import Blueprint, public_limit, rate_limited, write_limit
 from server.api.security import after_commit, current_principal
 from server.errors import ValidationFailed
@@ -13,6 +15,7 @@ from server.schemas.common import ErrorSchema
 from server.services import emergencies as emergency_service
 from server.services import facilities as service
 from server.services import facility_search, geo
+from server.services.facility_cards import CardStore, to_json
 from server.services.facility_search import Filters, GeoIndex
 
 blp = Blueprint(
@@ -67,11 +70,14 @@ def nearby(args):
     full ones come last."""
     lat, lng = gcj02(args)
     index = read_index()
+    cards = CardStore(index.client)
     at = now()
     types = tuple(dict.fromkeys(args.get("types") or facility_search.FACILITY_TYPES))
     covering = []
     if "shelter" in types:
-        covering, _ = emergency_service.covering(db.session, index, lat=lat, lng=lng, now=at)
+        covering, _ = emergency_service.covering(
+            db.session, index, lat=lat, lng=lng, now=at, cards=cards
+        )
     filters = Filters(
         types=types,
         open_now=args["open_now"],
@@ -90,13 +96,17 @@ def nearby(args):
         limit=args["limit"],
         filters=filters,
         now=at,
+        cards=cards,
     )
-    return {
-        "items": [service.describe(hit, now=at) for hit in hits],
-        "emergencies": emergency_service.describe_many(db.session, covering),
+    # Written here rather than by the schema: the items are the cards' JSON as they are
+    # (tests/api/test_nearby_api.py checks that this is what NearbySchema would write).
+    body = {
+        "items": [service.describe_hit(hit, now=at) for hit in hits],
+        "emergencies": covering,
         "lat": lat,
         "lng": lng,
     }
+    return Response(to_json(body), mimetype="application/json")
 
 
 @blp.route("", methods=["GET"])
@@ -374,14 +384,12 @@ def active_emergencies(args):
             "emergencies": emergency_service.describe_many(db.session, active),
         }
     lat, lng = gcj02(args)
+    index = read_index()
     covering, region_code = emergency_service.covering(
-        db.session, read_index(), lat=lat, lng=lng, now=now()
+        db.session, index, lat=lat, lng=lng, now=now(), cards=CardStore(index.client)
     )
-    return {
-        "in_emergency": bool(covering),
-        "region_code": region_code,
-        "emergencies": emergency_service.describe_many(db.session, covering),
-    }
+    body = {"in_emergency": bool(covering), "region_code": region_code, "emergencies": covering}
+    return Response(to_json(body), mimetype="application/json")  # as ActiveSchema writes it
 
 
 @emergency_blp.route("/<int:emergency_id>/close", methods=["POST"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import redis
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
@@ -221,7 +222,13 @@ def active_emergencies(session: Session) -> list[Emergency]:
 
 
 def locate(
-    session: Session, index: GeoIndex | None, *, lat: float, lng: float, now: datetime
+    session: Session,
+    index: GeoIndex | None,
+    *,
+    lat: float,
+    lng: float,
+    now: datetime,
+    cards=None,
 ) -> str | None:
     """The region a GCJ-02 position lies in: that of the nearest facility within 20 km."""
     hits, _ = facility_search.search(
@@ -233,19 +240,34 @@ def locate(
         limit=1,
         filters=Filters(),
         now=now,
+        cards=cards,
     )
     return hits[0].facility.region_code if hits else None
 
 
 def covering(
-    session: Session, index: GeoIndex | None, *, lat: float, lng: float, now: datetime
-) -> tuple[list[Emergency], str | None]:
-    """The active emergencies whose region holds the position, and the region found."""
-    active = active_emergencies(session)
+    session: Session,
+    index: GeoIndex | None,
+    *,
+    lat: float,
+    lng: float,
+    now: datetime,
+    cards=None,
+) -> tuple[list[dict], str | None]:
+    """The active emergencies whose region holds the position, described, and the region found.
+    With `cards` (a `facility_cards.CardStore`) both come from Redis when they can."""
+    active = None
+    if cards is not None:
+        try:
+            active = cards.open_emergencies(session)
+        except redis.RedisError:
+            cards = None
+    if active is None:
+        active = describe_many(session, active_emergencies(session))
     if not active:
         return [], None
-    region_code = locate(session, index, lat=lat, lng=lng, now=now)
-    return [e for e in active if is_within(region_code, e.region_code)], region_code
+    region_code = locate(session, index, lat=lat, lng=lng, now=now, cards=cards)
+    return [e for e in active if is_within(region_code, e["region_code"])], region_code
 
 
 def summary(session: Session, *, principal: Principal, emergency_id: int) -> dict:

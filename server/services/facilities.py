@@ -104,44 +104,143 @@ def _apply(facility: Facility, fields: dict) -> None:
             setattr(facility, name, value)
 
 
-def describe(hit_or_facility, *, now: datetime, worker_view: bool = False) -> dict:
-    """A facility as the API shows it: public fields, and for a worker who updated occupancy."""
-    if isinstance(hit_or_facility, Hit):
-        hit = hit_or_facility
-        facility, activated, open_now = hit.facility, hit.activated, hit.open_now
-    else:
-        facility, hit = hit_or_facility, None
-        activated = bool(getattr(facility, "_activated", False))
-        open_now = facility_open_now(facility, activated=activated, now=now)
-    item = snapshot(facility)
-    item.pop("external_id")
-    available = (
-        max(facility.capacity - facility.occupancy, 0) if facility.capacity is not None else None
+class Card(dict):
+    """A facility's public face as the nearest search serves it from Redis (`facility_cards`):
+    `describe()` without what depends on the moment or the query, plus the masks the filters
+    test. Read as attributes too, like a row (`card.status`, `card.lat` …)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# Kept in a card for the filters and the cache, never shown.
+CARD_INTERNAL = ("services_mask", "hazards_mask", "gen")
+# What a card is built from: a Facility, or a row of these columns.
+CARD_COLUMNS = tuple(
+    getattr(Facility, name)
+    for name in (
+        "id",
+        "type",
+        "name",
+        "region_code",
+        "address",
+        "lat",
+        "lng",
+        "phone",
+        "always_open",
+        "opening_hours",
+        "capacity",
+        "capacity_unit",
+        "occupancy",
+        "occupancy_updated_at",
+        "services_mask",
+        "hazards_mask",
+        "step_free",
+        "accessible_toilet",
+        "pets_allowed",
+        "status",
+        "shelter_level",
+        "contact_name",
+        "contact_phone",
+        "description",
+        "is_demo",
+        "version",
     )
+)
+
+
+def card_of(facility, *, gen: int = 0) -> Card:
+    """The card of a Facility (or of a row of CARD_COLUMNS); JSON-ready, the contact masked."""
+    services = names_of(facility.services_mask, SERVICES)
+    hazards = names_of(facility.hazards_mask, HAZARDS)
     updated = facility.occupancy_updated_at
-    item.update(
+    return Card(
         id=facility.id,
+        type=facility.type,
         type_name=TYPE_NAMES[facility.type],
-        status_name=STATUS_NAMES[facility.status],
-        service_names=[SERVICE_NAMES[s] for s in item["services"]],
-        hazard_names=[HAZARD_NAMES[h] for h in item["hazards"]],
+        name=facility.name,
+        region_code=facility.region_code,
+        address=facility.address,
+        lat=facility.lat,
+        lng=facility.lng,
+        phone=facility.phone,
+        always_open=facility.always_open,
+        opening_hours=facility.opening_hours,
+        capacity=facility.capacity,
+        capacity_unit=facility.capacity_unit,
         occupancy=facility.occupancy,
-        available=available,
+        available=(
+            max(facility.capacity - facility.occupancy, 0)
+            if facility.capacity is not None
+            else None
+        ),
         full=is_full(facility),
-        open_now=open_now,
-        activated=activated,
-        occupancy_updated_at=updated,
-        occupancy_age_s=int((now - updated).total_seconds()) if updated else None,
+        occupancy_updated_at=updated.isoformat() if updated else None,
+        services=services,
+        service_names=[SERVICE_NAMES[s] for s in services],
+        hazards=hazards,
+        hazard_names=[HAZARD_NAMES[h] for h in hazards],
+        step_free=facility.step_free,
+        accessible_toilet=facility.accessible_toilet,
+        pets_allowed=facility.pets_allowed,
+        status=facility.status,
+        status_name=STATUS_NAMES[facility.status],
+        shelter_level=facility.shelter_level,
+        # A shelter's contact is a person: the public sees the facility's own phone instead.
+        contact_name=mask_name(facility.contact_name),
+        contact_phone=mask_phone(facility.contact_phone),
+        description=facility.description,
         is_demo=facility.is_demo,
         version=facility.version,
+        services_mask=facility.services_mask,
+        hazards_mask=facility.hazards_mask,
+        gen=gen,
     )
-    if hit is not None:
-        item["distance_m"] = round(hit.distance_m)
-    if not worker_view:
-        # A shelter's contact is a person: the public sees the facility's own phone instead.
-        item["contact_name"] = mask_name(facility.contact_name)
-        item["contact_phone"] = mask_phone(facility.contact_phone)
-    else:
+
+
+def public_item(
+    card: Card, *, now: datetime, activated: bool, open_now: bool, distance_m: float | None = None
+) -> dict:
+    """What the API shows of a card at `now`: the card, open now, activated, the age of the
+    occupancy figure and, from a search, the distance (JSON-ready: times as ISO 8601 text)."""
+    item = {name: value for name, value in card.items() if name not in CARD_INTERNAL}
+    updated = card["occupancy_updated_at"]
+    item["open_now"] = open_now
+    item["activated"] = activated
+    item["occupancy_age_s"] = (
+        int((now - datetime.fromisoformat(updated)).total_seconds()) if updated else None
+    )
+    if distance_m is not None:
+        item["distance_m"] = round(distance_m)
+    return item
+
+
+def describe_hit(hit: Hit, *, now: datetime) -> dict:
+    """A search hit as the API shows it, whichever path found it (a card, or a Facility)."""
+    card = hit.facility if isinstance(hit.facility, Card) else card_of(hit.facility)
+    return public_item(
+        card, now=now, activated=hit.activated, open_now=hit.open_now, distance_m=hit.distance_m
+    )
+
+
+def describe(facility: Facility, *, now: datetime, worker_view: bool = False) -> dict:
+    """A facility as the API shows it: public fields, and for a worker who updated occupancy."""
+    activated = bool(getattr(facility, "_activated", False))
+    item = public_item(
+        card_of(facility),
+        now=now,
+        activated=activated,
+        open_now=facility_open_now(facility, activated=activated, now=now),
+    )
+    item["occupancy_updated_at"] = facility.occupancy_updated_at  # the schema writes it
+    if worker_view:
+        item["contact_name"] = facility.contact_name
+        item["contact_phone"] = facility.contact_phone
         item["external_id"] = facility.external_id
         item["occupancy_groups"] = facility.occupancy_groups
         item["occupancy_updated_by"] = facility.occupancy_updated_by

@@ -221,6 +221,29 @@ def _sql_conditions(filters: Filters) -> list:
     return conditions
 
 
+def passes(card, filters: Filters, *, activated: bool) -> bool:
+    """`_sql_conditions` in Python, for a card read from Redis (a live facility's)."""
+    if card.type not in filters.types:
+        return False
+    if filters.hazard:
+        bit = mask_of([filters.hazard], HAZARDS)
+        if card.hazards_mask & bit != bit:
+            return False
+    if filters.services:
+        bits = mask_of(filters.services, SERVICES)
+        if card.services_mask & bits != bits:
+            return False
+    if filters.accessible and not (card.step_free and card.accessible_toilet):
+        return False
+    if filters.has_space and (
+        card.capacity is None or card.occupancy >= card.capacity or card.status == "full"
+    ):
+        return False
+    if filters.emergency_mode and card.type == "shelter" and not activated:
+        return False
+    return not filters.open_now or card.status in ("open", "full") or card.type == "shelter"
+
+
 def _activated_column():
     """Whether the row is a shelter activated by an open emergency, as a column of the row's own
     query (rather than a second query per round). An uncorrelated IN: PostgreSQL reads the
@@ -286,6 +309,17 @@ def _rows_by_ids(session: Session, ids: list[int], filters: Filters) -> list[Row
     return rows
 
 
+class _RowsFromTheDatabase:
+    """The Redis path's candidates without a card store: their rows, filtered in SQL."""
+
+    @staticmethod
+    def rows(session: Session, ids: list[int], filters: Filters) -> list[Row]:
+        return _rows_by_ids(session, ids, filters)
+
+
+_ROWS_FROM_THE_DATABASE = _RowsFromTheDatabase()
+
+
 def _rows_in_box(
     session: Session, lat: float, lng: float, radius_m: float, filters: Filters
 ) -> list[Row]:
@@ -307,9 +341,13 @@ def search(
     limit: int,
     filters: Filters,
     now: datetime,
+    cards=None,
 ) -> tuple[list[Hit], str]:
     """The `limit` nearest places within `radius_m` of a GCJ-02 position that pass `filters`,
-    nearest first (full ones last in emergency mode); and which path answered."""
+    nearest first (full ones last in emergency mode); and which path answered.
+
+    With `cards` (a `facility_cards.CardStore`) the Redis path reads the candidates' cards from
+    Redis instead of their rows (hits then hold cards, not Facility objects)."""
     use_redis = False
     if index is not None and index.client is not None:
         try:
@@ -319,6 +357,8 @@ def search(
 
     def hits_of(rows: Iterable[Row], r: float) -> list[Hit]:
         return _hits(rows, lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
+
+    read = (cards or _ROWS_FROM_THE_DATABASE).rows
 
     def hits_redis(r: float) -> list[Hit] | None:
         found = index.within(filters.types, lat, lng, r)
@@ -332,15 +372,15 @@ def search(
             cutoff = found[limit - 1][1] + 2 * REDIS_SLACK_M
             near = [fid for fid, d in found if d <= cutoff]
             if len(near) < len(found):
-                hits = hits_of(_rows_by_ids(session, near, filters), r)
+                hits = hits_of(read(session, near, filters), r)
                 counted = _counted(hits, filters)
                 if len(counted) >= limit:
                     nth = sorted(hit.distance_m for hit in counted)[limit - 1]
                     if nth <= cutoff - REDIS_SLACK_M:
                         return hits
                 rest = [fid for fid, d in found if d > cutoff]
-                return hits + hits_of(_rows_by_ids(session, rest, filters), r)
-        return hits_of(_rows_by_ids(session, [fid for fid, _ in found], filters), r)
+                return hits + hits_of(read(session, rest, filters), r)
+        return hits_of(read(session, [fid for fid, _ in found], filters), r)
 
     def hits_db(r: float) -> list[Hit]:
         return hits_of(_rows_in_box(session, lat, lng, r, filters), r)

@@ -28,6 +28,7 @@ from server.models.facilities import (
 from server.models.users import User
 from server.services import geo
 from server.services import opening_hours as oh
+from server.services.facility_cards import CardStore
 from server.services.facility_search import (
     READY_KEY,
     REBUILD_LOCK,
@@ -84,7 +85,9 @@ def index(client):
     return GeoIndex(client)
 
 
-def run(session, index, *, at=CENTRE, radius_m=5000, limit=20, now=MONDAY_10, **filters):
+def run(
+    session, index, *, at=CENTRE, radius_m=5000, limit=20, now=MONDAY_10, cards=None, **filters
+):
     hits, source = search(
         session,
         index,
@@ -94,18 +97,31 @@ def run(session, index, *, at=CENTRE, radius_m=5000, limit=20, now=MONDAY_10, **
         limit=limit,
         filters=Filters(**filters),
         now=now,
+        cards=cards,
     )
     return hits, source
 
 
 def both_paths(session, index, **kwargs) -> list[int]:
-    """The ids found through Redis and through the database; asserts that they agree."""
+    """The ids found through Redis (rows, and cards) and through the database; asserts that they
+    agree."""
     redis_hits, redis_source = run(session, index, **kwargs)
+    card_hits, card_source = run(session, index, cards=fresh_cards(index.client), **kwargs)
     db_hits, db_source = run(session, GeoIndex(None), **kwargs)
-    assert (redis_source, db_source) == ("redis", "database")
+    assert (redis_source, card_source, db_source) == ("redis", "redis", "database")
     redis_ids = [hit.facility.id for hit in redis_hits]
+    assert redis_ids == [hit.facility.id for hit in card_hits]
     assert redis_ids == [hit.facility.id for hit in db_hits]
     return redis_ids
+
+
+def fresh_cards(client) -> CardStore:
+    """A card store that reads every card from the database (the test changes rows without
+    committing, so nothing tells the cards)."""
+    for key in client.scan_iter("facilities:card:*"):
+        client.delete(key)
+    client.delete("facilities:emergencies")
+    return CardStore(client)
 
 
 # --- the property: both paths against brute force -----------------------------------------------
@@ -221,8 +237,11 @@ def test_redis_database_and_brute_force_agree(session, client, specs, query):
         kwargs = dict(query)
         filters = {k: kwargs.pop(k) for k in list(kwargs) if k in Filters.__dataclass_fields__}
         redis_hits, redis_source = run(session, GeoIndex(client), **kwargs, **filters)
+        card_hits, card_source = run(
+            session, GeoIndex(client), cards=CardStore(client), **kwargs, **filters
+        )
         db_hits, db_source = run(session, GeoIndex(None), **kwargs, **filters)
-        assert (redis_source, db_source) == ("redis", "database")
+        assert (redis_source, card_source, db_source) == ("redis", "redis", "database")
 
         everything = session.scalars(select(Facility)).all()
         expected = brute_force(
@@ -237,12 +256,12 @@ def test_redis_database_and_brute_force_agree(session, client, specs, query):
         target(float(len(expected)), label="answers")
         event(f"answers: {min(len(expected), 5)}+")
         event("cut by the limit" if len(expected) == query["limit"] else "not cut")
-        for hits in (redis_hits, db_hits):
+        for hits in (redis_hits, card_hits, db_hits):
             assert [h.facility.id for h in hits] == [fid for fid, _ in expected]
             for hit, (_, distance) in zip(hits, expected, strict=True):
                 assert abs(hit.distance_m - distance) < 1.0
                 assert hit.distance_m <= query["radius_m"]
-                assert hit.facility.deleted_at is None
+                assert getattr(hit.facility, "deleted_at", None) is None
     finally:
         nested.rollback()
         session.expunge_all()  # SQLite hands the rolled-back ids out again
@@ -350,8 +369,11 @@ def test_emergency_mode_on_both_paths(session, client, worker_id, specs, emergen
         kwargs = dict(query)
         filters = {k: kwargs.pop(k) for k in list(kwargs) if k in Filters.__dataclass_fields__}
         redis_hits, redis_source = run(session, GeoIndex(client), **kwargs, **filters)
+        card_hits, card_source = run(
+            session, GeoIndex(client), cards=CardStore(client), **kwargs, **filters
+        )
         db_hits, db_source = run(session, GeoIndex(None), **kwargs, **filters)
-        assert (redis_source, db_source) == ("redis", "database")
+        assert (redis_source, card_source, db_source) == ("redis", "redis", "database")
 
         expected = expected_in_emergency(session.scalars(select(Facility)).all(), activated, query)
         event(f"answers: {min(len(expected), 5)}+")
@@ -361,7 +383,7 @@ def test_emergency_mode_on_both_paths(session, client, worker_id, specs, emergen
         event(f"full shelters moved after farther places: {moved}")
         # steer towards the interesting case: full shelters among the answers, put last
         target(float(moved) + len(expected) / 10, label="full shelters moved")
-        for hits in (redis_hits, db_hits):
+        for hits in (redis_hits, card_hits, db_hits):
             assert [hit.facility.id for hit in hits] == expected
             for hit in hits:
                 assert hit.activated is (hit.facility.id in activated)

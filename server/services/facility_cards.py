@@ -1,0 +1,229 @@
+"""Facility cards in Redis: the nearest search answers from Redis alone in the steady state.
+
+A card (`facilities.card_of`) is a facility's public face without what depends on the moment or
+the query. `CardStore.rows` reads the candidates' cards with one `MGET`; what is missing or stale
+is read from the database in one `SELECT` of plain columns and written back. The open
+emergencies and the shelters they activated are one snapshot key beside them. So a nearby
+request in a city where nothing changed makes no SQL query, builds no ORM object and runs no
+marshmallow (docs/performance.md, "Nearest search").
+
+A delete alone cannot keep a cache right: a reader that read the old row just before a commit
+writes it back just after the writer deleted it. Generations close that gap:
+
+- after every committed change to a facility (and at the flush, so that the same transaction
+  reads its own writes), `facilities:gen` is incremented and the changed facilities are stamped
+  with it (`facilities:chg:{id}`; `facilities:chg:all` when a statement changed rows it cannot
+  name, `facilities:chg:emergencies` for the emergencies and their shelters);
+- a reader reads the generation *before* it reads the database and stamps what it writes with it;
+- a card (or the snapshot) is used only when its stamp is at least the stamps that cover it.
+
+Changes are found with SQLAlchemy's session events (`track_changes`), so every write path (the
+API, the CLI's import, the seed) invalidates without calling anything. If Redis cannot be told
+(it is down), a card can stay stale until it expires (CARD_SECONDS); while Redis is down the
+search uses the database anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from itertools import chain
+
+import redis
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from server.models.facilities import Emergency, EmergencyShelter, Facility
+from server.services import emergencies as emergency_service
+from server.services.facilities import CARD_COLUMNS, Card, card_of
+from server.services.facility_search import Filters, active_shelter_ids, passes
+
+log = logging.getLogger(__name__)
+
+GEN_KEY = "facilities:gen"
+CARD_KEY = "facilities:card:{}"
+CHANGED_KEY = "facilities:chg:{}"
+SNAPSHOT_KEY = "facilities:emergencies"
+CARD_SECONDS = 600
+# A stamp outlives every card written before it (a card written during the change's own commit
+# expires CARD_SECONDS later).
+CHANGED_SECONDS = 2 * CARD_SECONDS
+ALL = "all"
+EMERGENCIES = "emergencies"
+_PENDING = "facility_cards.changed"
+_WATCHED_TABLES = {"facilities": ALL, "emergencies": EMERGENCIES, "emergency_shelters": EMERGENCIES}
+
+
+def to_json(value) -> str:
+    """JSON text of API data: datetimes as ISO 8601, as the schemas write them."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
+
+
+def _iso(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+class CardStore:
+    """Cards and the emergency snapshot, for one request: the generation is read once, first."""
+
+    def __init__(self, client: redis.Redis):
+        self.client = client
+        self._stamps: tuple[int, int, int, str | None] | None = None
+        self._snapshot: dict | None = None
+
+    def _read_stamps(self) -> tuple[int, int, int, str | None]:
+        if self._stamps is None:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.get(GEN_KEY)
+            pipe.get(CHANGED_KEY.format(ALL))
+            pipe.get(CHANGED_KEY.format(EMERGENCIES))
+            pipe.get(SNAPSHOT_KEY)
+            gen, all_changed, emergencies_changed, snapshot = pipe.execute()
+            self._stamps = (
+                int(gen or 0),
+                int(all_changed or 0),
+                int(emergencies_changed or 0),
+                snapshot,
+            )
+        return self._stamps
+
+    def cards(self, session: Session, ids: list[int]) -> dict[int, Card]:
+        """The cards of the live facilities among `ids` (a deleted one has none)."""
+        gen, all_changed, _, _ = self._read_stamps()
+        if not ids:
+            return {}
+        keys = []
+        for facility_id in ids:
+            keys += [CARD_KEY.format(facility_id), CHANGED_KEY.format(facility_id)]
+        values = self.client.mget(keys)
+        found: dict[int, Card] = {}
+        missing = []
+        for facility_id, text, changed in zip(ids, values[::2], values[1::2], strict=True):
+            if text is not None:
+                card = Card(json.loads(text))
+                if card["gen"] >= all_changed and card["gen"] >= int(changed or 0):
+                    found[facility_id] = card
+                    continue
+            missing.append(facility_id)
+        if missing:
+            fresh = [
+                card_of(row, gen=gen)
+                for row in session.execute(
+                    select(*CARD_COLUMNS).where(
+                        Facility.id.in_(missing), Facility.deleted_at.is_(None)
+                    )
+                )
+            ]
+            pipe = self.client.pipeline(transaction=False)
+            for card in fresh:
+                pipe.set(CARD_KEY.format(card["id"]), to_json(card), ex=CARD_SECONDS)
+                found[card["id"]] = card
+            pipe.execute()
+        return found
+
+    def snapshot(self, session: Session) -> dict:
+        """The open emergencies, described as the API shows them, and the shelters they
+        activated: {"gen", "emergencies": [...], "activated": [ids]}."""
+        if self._snapshot is not None:
+            return self._snapshot
+        gen, _, emergencies_changed, text = self._read_stamps()
+        if text is not None:
+            snapshot = json.loads(text)
+            if snapshot["gen"] >= emergencies_changed:
+                self._snapshot = snapshot
+                return snapshot
+        open_emergencies = emergency_service.active_emergencies(session)
+        snapshot = {
+            "gen": gen,
+            "emergencies": json.loads(
+                to_json(emergency_service.describe_many(session, open_emergencies))
+            ),
+            "activated": (
+                sorted(session.scalars(active_shelter_ids())) if open_emergencies else []
+            ),
+        }
+        self.client.set(SNAPSHOT_KEY, to_json(snapshot), ex=CARD_SECONDS)
+        self._snapshot = snapshot
+        return snapshot
+
+    def open_emergencies(self, session: Session) -> list[dict]:
+        return self.snapshot(session)["emergencies"]
+
+    def rows(self, session: Session, ids: list[int], filters: Filters) -> list[tuple[Card, bool]]:
+        """The search's candidates: (card, activated) of those of `ids` that pass `filters`."""
+        activated_ids: frozenset[int] = frozenset()
+        if "shelter" in filters.types:
+            activated_ids = frozenset(self.snapshot(session)["activated"])
+        found = self.cards(session, ids)
+        rows = []
+        for facility_id in ids:
+            card = found.get(facility_id)
+            if card is None:
+                continue
+            activated = card["type"] == "shelter" and facility_id in activated_ids
+            if passes(card, filters, activated=activated):
+                rows.append((card, activated))
+        return rows
+
+
+# --- invalidation -------------------------------------------------------------------------------
+
+
+def publish(client: redis.Redis, changed: set) -> None:
+    """A new generation, and the changed facility ids (or ALL, EMERGENCIES) stamped with it."""
+    try:
+        gen = client.incr(GEN_KEY)
+        pipe = client.pipeline(transaction=False)
+        for key in changed:
+            pipe.set(CHANGED_KEY.format(key), gen, ex=CHANGED_SECONDS)
+        pipe.execute()
+    except redis.RedisError:
+        log.warning("facility cards not invalidated: cards may be stale for %ss", CARD_SECONDS)
+
+
+def _publish(changed: set) -> None:
+    if changed and has_app_context():
+        publish(current_app.extensions["minzheng.redis"], changed)
+
+
+def _after_flush(session: Session, _context) -> None:
+    changed = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Facility):
+            changed.add(obj.id)
+        elif isinstance(obj, (Emergency, EmergencyShelter)):
+            changed.add(EMERGENCIES)
+    if changed:
+        session.info.setdefault(_PENDING, set()).update(changed)
+        _publish(changed)  # for reads later in the same transaction
+
+
+def _on_execute(state):
+    """A bulk INSERT/UPDATE/DELETE through the session: it changes rows it does not name."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    key = _WATCHED_TABLES.get(table)
+    if key is None:
+        return None
+    result = state.invoke_statement()
+    state.session.info.setdefault(_PENDING, set()).add(key)
+    _publish({key})
+    return result
+
+
+def _after_commit(session: Session) -> None:
+    _publish(session.info.pop(_PENDING, set()))
+
+
+def track_changes() -> None:
+    """Listen, once per process, for changes to facilities and emergencies on every Session."""
+    if event.contains(Session, "after_commit", _after_commit):
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _on_execute)
+    event.listen(Session, "after_commit", _after_commit)

@@ -64,7 +64,7 @@ class Config:
     OUTBOX_IN_PROCESS = _env_bool("OUTBOX_IN_PROCESS", False)
 
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
     # With Redis down, limit in process memory rather than fail: the public search must answer.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -11,6 +11,7 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, jsonify
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,10 @@ def handle_http_exception(exc: HTTPException):
     if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
         headers["Allow"] = ", ".join(exc.valid_methods)
     retry_after = getattr(exc, "retry_after", None)
+    if status == 429 and not retry_after and isinstance(exc, RateLimitExceeded):
+        # The limiter's own X-RateLimit-* headers are off (two Redis round trips on every limited
+        # request): the limit's window is when to come back, at the latest.
+        retry_after = exc.limit.limit.get_expiry()
     if status == 429 and retry_after:
         headers.setdefault("Retry-After", str(int(retry_after)))
     response.headers.update(headers)

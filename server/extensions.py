@@ -132,4 +132,4 @@ def _limiter_key() -> str:
 
 db = Database()
 redis_client = RedisHolder()
-limiter = Limiter(key_func=_limiter_key, default_limits=[], headers_enabled=True)
+limiter = Limiter(key_func=_limiter_key, default_limits=[])

@@ -15,6 +15,7 @@ radius), so both paths, and a brute-force check, give the same places in the sam
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ REBUILD_LOCK = "facilities:geo:rebuild"
 # by the exact distance.
 REDIS_SLACK_M = 2.0
 IDS_PER_QUERY = 10_000
+# The Redis path asks for this many times `limit` of each type's nearest first.
+FIRST_COUNT = 2
 
 
 def geo_key(facility_type: str) -> str:
@@ -146,10 +149,18 @@ class GeoIndex:
                 self.client.delete(REBUILD_LOCK)
 
     def within(
-        self, types: tuple[str, ...], lat: float, lng: float, radius_m: float
-    ) -> list[tuple[int, float]]:
+        self,
+        types: tuple[str, ...],
+        lat: float,
+        lng: float,
+        radius_m: float,
+        *,
+        count: int | None = None,
+    ) -> tuple[list[tuple[int, float]], float]:
         """(id, distance in metres as Redis has it) of the facilities of `types` in the circle,
-        and a little beyond (REDIS_SLACK_M)."""
+        and a little beyond (REDIS_SLACK_M); with `count`, only the `count` nearest of each type.
+        Also the horizon: every candidate nearer than it is in the list (infinity when no type
+        was cut by `count`)."""
         pipe = self.client.pipeline(transaction=False)
         for facility_type in types:
             pipe.geosearch(
@@ -159,8 +170,15 @@ class GeoIndex:
                 radius=radius_m + REDIS_SLACK_M,
                 unit="m",
                 withdist=True,
+                sort="ASC" if count else None,
+                count=count,
             )
-        return [(int(member), dist) for found in pipe.execute() for member, dist in found]
+        found, horizon = [], math.inf
+        for members in pipe.execute():
+            if count and len(members) == count:
+                horizon = min(horizon, members[-1][1])
+            found += [(int(member), dist) for member, dist in members]
+        return found, horizon
 
 
 # --- filters and the search ---------------------------------------------------------------------
@@ -361,26 +379,18 @@ def search(
     read = (cards or _ROWS_FROM_THE_DATABASE).rows
 
     def hits_redis(r: float) -> list[Hit] | None:
-        found = index.within(filters.types, lat, lng, r)
-        if len(found) < limit and r < radius_m:
-            return None  # fewer candidates than `limit`, so fewer hits: no need for the rows
-        found.sort(key=lambda item: item[1])
-        if len(found) > limit:
-            # Read the nearest candidates first: all that Redis puts within `cutoff`. Its
-            # distances are off by less than REDIS_SLACK_M, so when `limit` of them pass the
-            # filters within cutoff - REDIS_SLACK_M, every candidate left is farther than those.
-            cutoff = found[limit - 1][1] + 2 * REDIS_SLACK_M
-            near = [fid for fid, d in found if d <= cutoff]
-            if len(near) < len(found):
-                hits = hits_of(read(session, near, filters), r)
-                counted = _counted(hits, filters)
-                if len(counted) >= limit:
-                    nth = sorted(hit.distance_m for hit in counted)[limit - 1]
-                    if nth <= cutoff - REDIS_SLACK_M:
-                        return hits
-                rest = [fid for fid, d in found if d > cutoff]
-                return hits + hits_of(read(session, rest, filters), r)
-        return hits_of(read(session, [fid for fid, _ in found], filters), r)
+        return _hits_from_redis(
+            session,
+            index,
+            read,
+            hits_of,
+            lat=lat,
+            lng=lng,
+            r=r,
+            radius_m=radius_m,
+            limit=limit,
+            filters=filters,
+        )
 
     def hits_db(r: float) -> list[Hit]:
         return hits_of(_rows_in_box(session, lat, lng, r, filters), r)
@@ -392,6 +402,49 @@ def search(
         source = "database"
         hits = _widen(hits_db, radius_m, limit, filters)
     return hits, source
+
+
+def _hits_from_redis(
+    session: Session,
+    index: GeoIndex,
+    read: Callable,
+    hits_of: Callable[[Iterable[Row], float], list[Hit]],
+    *,
+    lat: float,
+    lng: float,
+    r: float,
+    radius_m: float,
+    limit: int,
+    filters: Filters,
+) -> list[Hit] | None:
+    """One circle of the Redis path: None when it holds fewer candidates than `limit` (no rows
+    read), else its hits. Redis is asked for the FIRST_COUNT × `limit` nearest of each type
+    (reading every point of a dense circle is most of a query's time otherwise); the whole
+    circle only when too few of those pass the filters."""
+    found, horizon = index.within(filters.types, lat, lng, r, count=FIRST_COUNT * limit)
+    if len(found) < limit and r < radius_m:
+        return None  # fewer candidates than `limit`, so fewer hits: no need for the rows
+    found.sort(key=lambda item: item[1])
+    hits: list[Hit] = []
+    done: set[int] = set()
+    if len(found) > limit:
+        # Read the nearest candidates first: all that Redis puts within `cutoff`. Its distances
+        # are off by less than REDIS_SLACK_M, so when `limit` of them pass the filters within
+        # cutoff - REDIS_SLACK_M, every candidate left is farther than those.
+        cutoff = found[limit - 1][1] + 2 * REDIS_SLACK_M
+        if cutoff < horizon:  # every candidate within cutoff is in `found`
+            near = [fid for fid, d in found if d <= cutoff]
+            hits = hits_of(read(session, near, filters), r)
+            counted = _counted(hits, filters)
+            if len(counted) >= limit:
+                nth = sorted(hit.distance_m for hit in counted)[limit - 1]
+                if nth <= cutoff - REDIS_SLACK_M:
+                    return hits
+            done = set(near)
+    if horizon != math.inf:
+        found, _ = index.within(filters.types, lat, lng, r)  # the whole circle, then
+    rest = [fid for fid, _ in found if fid not in done]
+    return hits + hits_of(read(session, rest, filters), r)
 
 
 def _widen(

@@ -518,6 +518,27 @@ def test_has_space(session, index):
     assert [hit.full for hit in hits] == [False, False, True, True, True, False]
 
 
+def test_when_the_nearest_fail_the_filters_the_whole_circle_is_read(session, index, monkeypatch):
+    """Redis is asked for the 2 x limit nearest of each type first; when too few of those pass,
+    the circle is read whole, and the answer is still the nearest that pass."""
+    for n in range(10):
+        make_facility(session, *north_of(*CENTRE, 100 + 10 * n))  # no services
+    wanted = [
+        make_facility(session, *north_of(*CENTRE, d), services_mask=mask_of(["meals"], SERVICES))
+        for d in (300, 320, 340)
+    ]
+    counts = []
+    within = GeoIndex.within
+
+    def spy(self, *args, **kwargs):
+        counts.append(kwargs.get("count"))
+        return within(self, *args, **kwargs)
+
+    monkeypatch.setattr(GeoIndex, "within", spy)
+    assert both_paths(session, index, services=("meals",), limit=2) == [f.id for f in wanted[:2]]
+    assert 4 in counts and None in counts  # the first ask, then the whole circle
+
+
 def test_hazard(session, index):
     both = mask_of(["typhoon", "flood"], HAZARDS)
     safe = make_facility(session, *north_of(*CENTRE, 100), type="shelter", hazards_mask=both)

@@ -52,6 +52,12 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+.PHONY: screens
+screens: miniapp/node_modules/.installed ## Photograph every main mini-program screen into docs/miniapp/ (needs chromium and fonts-noto-cjk)
+	@test -x /usr/bin/chromium || { echo "make screens needs Chromium at /usr/bin/chromium: sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	@fc-list :lang=zh family | grep -q . || { echo "make screens needs Chinese fonts: sudo apt-get install -y fonts-noto-cjk"; exit 1; }
+	cd miniapp && node scripts/screens.js
+
 .PHONY: bench
 bench: install ## Benchmark under gunicorn + wrk on PostgreSQL + Redis (docs/performance.md)
 	$(BIN)/python -m bench.run

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from server.models.facilities import Emergency, EmergencyShelter, Facility
 from server.services import emergencies as emergency_service
 from server.services.facilities import CARD_COLUMNS, Card, card_of
-from server.services.facility_search import Filters, active_shelter_ids, passes
+from server.services.facility_search import READY_KEY, Filters, active_shelter_ids, passes
 
 log = logging.getLogger(__name__)
 
@@ -72,28 +72,37 @@ class CardStore:
 
     def __init__(self, client: redis.Redis):
         self.client = client
-        self._stamps: tuple[int, int, int, str | None] | None = None
+        self._stamps: tuple[int, int, int, str | None, bool] | None = None
         self._snapshot: dict | None = None
 
-    def _read_stamps(self) -> tuple[int, int, int, str | None]:
+    def _read_stamps(self) -> tuple[int, int, int, str | None, bool]:
+        """One round trip for what a request needs first: the generation and the stamps, the
+        snapshot, and whether the geo index is ready."""
         if self._stamps is None:
             pipe = self.client.pipeline(transaction=False)
             pipe.get(GEN_KEY)
             pipe.get(CHANGED_KEY.format(ALL))
             pipe.get(CHANGED_KEY.format(EMERGENCIES))
             pipe.get(SNAPSHOT_KEY)
-            gen, all_changed, emergencies_changed, snapshot = pipe.execute()
+            pipe.exists(READY_KEY)
+            gen, all_changed, emergencies_changed, snapshot, ready = pipe.execute()
             self._stamps = (
                 int(gen or 0),
                 int(all_changed or 0),
                 int(emergencies_changed or 0),
                 snapshot,
+                bool(ready),
             )
         return self._stamps
 
+    def index_ready(self) -> bool:
+        """Whether the geo index was ready when the request began (else the search checks,
+        and rebuilds it)."""
+        return self._read_stamps()[4]
+
     def cards(self, session: Session, ids: list[int]) -> dict[int, Card]:
         """The cards of the live facilities among `ids` (a deleted one has none)."""
-        gen, all_changed, _, _ = self._read_stamps()
+        gen, all_changed, *_ = self._read_stamps()
         if not ids:
             return {}
         keys = []
@@ -130,7 +139,7 @@ class CardStore:
         activated: {"gen", "emergencies": [...], "activated": [ids]}."""
         if self._snapshot is not None:
             return self._snapshot
-        gen, _, emergencies_changed, text = self._read_stamps()
+        gen, _, emergencies_changed, text, _ = self._read_stamps()
         if text is not None:
             snapshot = json.loads(text)
             if snapshot["gen"] >= emergencies_changed:

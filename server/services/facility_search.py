@@ -369,7 +369,7 @@ def search(
     use_redis = False
     if index is not None and index.client is not None:
         try:
-            use_redis = index.ensure_ready(session)
+            use_redis = (cards is not None and cards.index_ready()) or index.ensure_ready(session)
         except redis.RedisError:
             use_redis = False
 

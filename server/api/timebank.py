@@ -351,6 +351,7 @@ def account(pagination_parameters):
         principal=current_principal(),
         page=pagination_parameters.page,
         page_size=pagination_parameters.page_size,
+        cache=redis_client.client,
     )
     pagination_parameters.item_count = summary["entries_total"]
     return summary

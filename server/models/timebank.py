@@ -160,6 +160,9 @@ class Account(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True, default=None)
     kind: Mapped[str] = mapped_column(String(8), default="user", server_default="user")
     balance: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Bumped by every entry (and by what changes the account page without one, such as care
+    # marked given): the account page's cached history is valid for one version.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

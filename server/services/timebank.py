@@ -10,16 +10,20 @@ approving one log at once credit it once. The ledger itself is `timebank_ledger`
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import redis
 from sqlalchemy import case, extract, func, select, update
 from sqlalchemy.orm import Session
 
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.models.facilities import Facility
 from server.models.timebank import (
+    Account,
     Booking,
     Opportunity,
     Redemption,
@@ -34,6 +38,8 @@ from server.services import timebank_ledger as ledger
 from server.services.identity import Cipher, mask_name, mask_phone, phone_problem
 from server.services.regions import get_region, is_within, scope_prefix
 from server.services.users import Principal
+
+log = logging.getLogger(__name__)
 
 SKILL_NAMES = {
     "companionship": "陪伴聊天",
@@ -917,20 +923,20 @@ def list_logs(
 # --- the account ---------------------------------------------------------------------------------
 
 
-def account_summary(session: Session, *, principal: Principal, page: int, page_size: int) -> dict:
-    """Balance, earned, spent, star level, entries, and the certificate summary.
+SUMMARY_KEY = "timebank:summary:{}"
+SUMMARY_SECONDS = 3600
 
-    Each table is read once: the entries' totals and their count by kind in one scan, the
-    approved service by year (the certificate's totals are the years' sums), the held and spent
-    care in one query; then the page of entries."""
-    account = ledger.account_of(session, user_id=principal.id)
+
+def _history(session: Session, *, user_id: int, account_id: int) -> dict:
+    """What the account page adds up over the whole history, each table read once: the entries'
+    totals and their count by kind in one scan, the approved service by year (the certificate's
+    totals are the years' sums), the held and spent care in one query. JSON-ready."""
     by_kind = session.execute(
         select(ledger.Entry.kind, func.coalesce(func.sum(ledger.Entry.minutes), 0), func.count())
-        .where(ledger.Entry.account_id == account.id)
+        .where(ledger.Entry.account_id == account_id)
         .group_by(ledger.Entry.kind)
     ).all()
     sums = {kind: int(total) for kind, total, _count in by_kind}
-    entries_total = sum(int(n) for _kind, _total, n in by_kind)
     year = extract("year", ServiceLog.served_on)
     by_year = session.execute(
         select(
@@ -940,14 +946,10 @@ def account_summary(session: Session, *, principal: Principal, page: int, page_s
             func.min(ServiceLog.served_on),
             func.max(ServiceLog.served_on),
         )
-        .where(ServiceLog.volunteer_id == principal.id, ServiceLog.status == "approved")
+        .where(ServiceLog.volunteer_id == user_id, ServiceLog.status == "approved")
         .group_by(year)
         .order_by(year)
     ).all()
-    verified = sum(int(minutes) for _y, minutes, _n, _first, _last in by_year)
-    count = sum(int(n) for _y, _minutes, n, _first, _last in by_year)
-    first = min((row[3] for row in by_year), default=None)
-    last = max((row[4] for row in by_year), default=None)
     held, spent = session.execute(
         select(
             func.coalesce(
@@ -956,8 +958,67 @@ def account_summary(session: Session, *, principal: Principal, page: int, page_s
             func.coalesce(
                 func.sum(case((Redemption.status == "done", Redemption.minutes), else_=0)), 0
             ),
-        ).where(Redemption.user_id == principal.id, Redemption.status.in_(("held", "done")))
+        ).where(Redemption.user_id == user_id, Redemption.status.in_(("held", "done")))
     ).one()
+    first = min((row[3] for row in by_year), default=None)
+    last = max((row[4] for row in by_year), default=None)
+    return {
+        "held_minutes": int(held),
+        "earned_minutes": sum(int(minutes) for _y, minutes, _n, _first, _last in by_year),
+        "spent_minutes": int(spent),
+        "received_minutes": sums.get("transfer_in", 0) + sums.get("grant", 0),
+        "given_minutes": -sums.get("transfer_out", 0),
+        "to_fund_minutes": -sums.get("overflow", 0),
+        "entries_total": sum(int(n) for _kind, _total, n in by_kind),
+        "services": sum(int(n) for _y, _minutes, n, _first, _last in by_year),
+        "first_served_on": first.isoformat() if first else None,
+        "last_served_on": last.isoformat() if last else None,
+        "by_year": [{"year": int(y), "minutes": int(m)} for y, m, _n, _f, _l in by_year],
+    }
+
+
+def _cached_history(
+    session: Session, cache: redis.Redis | None, *, user_id: int, account: Account
+) -> dict:
+    """`_history`, from Redis when it was written for the account's current version.
+
+    Every ledger entry bumps the version in the same UPDATE as the balance (and marking care
+    given bumps it too), so a history kept for an older version is never used. A history
+    computed while a change commits may be newer than the version it is filed under, never
+    older: the version is read first."""
+    key = SUMMARY_KEY.format(account.id)
+    if cache is not None:
+        try:
+            text = cache.get(key)
+        except redis.RedisError:
+            cache, text = None, None
+        if text is not None:
+            history = json.loads(text)
+            if history["version"] == account.version:
+                return history
+    history = _history(session, user_id=user_id, account_id=account.id)
+    history["version"] = account.version
+    if cache is not None:
+        try:
+            cache.set(key, json.dumps(history), ex=SUMMARY_SECONDS)
+        except redis.RedisError:
+            log.warning("time bank account history not cached")
+    return history
+
+
+def account_summary(
+    session: Session,
+    *,
+    principal: Principal,
+    page: int,
+    page_size: int,
+    cache: redis.Redis | None = None,
+) -> dict:
+    """Balance, earned, spent, star level, entries, and the certificate summary. The totals over
+    the whole history are cached per account version (`_cached_history`); the balance, the page
+    of entries and the name are read every time."""
+    account = ledger.account_of(session, user_id=principal.id)
+    history = _cached_history(session, cache, user_id=principal.id, account=account)
     entries = session.scalars(
         select(ledger.Entry)
         .where(ledger.Entry.account_id == account.id)
@@ -965,19 +1026,21 @@ def account_summary(session: Session, *, principal: Principal, page: int, page_s
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    star = ledger.star_level(int(verified))
+    verified = history["earned_minutes"]
+    star = ledger.star_level(verified)
     user = session.get(User, principal.id)
+    first, last = history["first_served_on"], history["last_served_on"]
     return {
         "balance_minutes": account.balance,
-        "held_minutes": int(held),
-        "earned_minutes": int(verified),
-        "spent_minutes": int(spent),
-        "received_minutes": sums.get("transfer_in", 0) + sums.get("grant", 0),
-        "given_minutes": -sums.get("transfer_out", 0),
-        "to_fund_minutes": -sums.get("overflow", 0),
+        "held_minutes": history["held_minutes"],
+        "earned_minutes": verified,
+        "spent_minutes": history["spent_minutes"],
+        "received_minutes": history["received_minutes"],
+        "given_minutes": history["given_minutes"],
+        "to_fund_minutes": history["to_fund_minutes"],
         "star_level": star,
         "next_star_hours": ledger.STAR_HOURS[star] if star < len(ledger.STAR_HOURS) else None,
-        "entries_total": entries_total,
+        "entries_total": history["entries_total"],
         "entries": [
             {
                 "id": e.id,
@@ -992,12 +1055,12 @@ def account_summary(session: Session, *, principal: Principal, page: int, page_s
         ],
         "certificate": {
             "name": user.real_name,
-            "verified_minutes": int(verified),
-            "services": count,
-            "first_served_on": first,
-            "last_served_on": last,
+            "verified_minutes": verified,
+            "services": history["services"],
+            "first_served_on": date.fromisoformat(first) if first else None,
+            "last_served_on": date.fromisoformat(last) if last else None,
             "star_level": star,
-            "by_year": [{"year": int(y), "minutes": int(m)} for y, m, _n, _f, _l in by_year],
+            "by_year": history["by_year"],
         },
     }
 
@@ -1228,6 +1291,8 @@ def complete_redemption(
         handled_by=principal.id,
         handled_at=now,
     )
+    # No entry (the hours left the balance when held), but the account page's "spent" moves.
+    ledger.touch(session, ledger.account_of(session, user_id=r.user_id))
     _event(session, r, actor_id=principal.id, action="done", from_status="held")
     return r
 

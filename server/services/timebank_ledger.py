@@ -106,7 +106,7 @@ def post(
     moved = session.execute(
         update(Account)
         .where(Account.id == account.id, Account.balance + minutes >= 0)
-        .values(balance=Account.balance + minutes)
+        .values(balance=Account.balance + minutes, version=Account.version + 1)
         .returning(Account.balance)
         .execution_options(synchronize_session=False)
     ).scalar()
@@ -125,8 +125,19 @@ def post(
     )
     session.add(entry)
     session.flush()
-    session.expire(account, ["balance"])
+    session.expire(account, ["balance", "version"])
     return entry
+
+
+def touch(session: Session, account: Account) -> None:
+    """A new version of the account without an entry (care it held is now spent)."""
+    session.execute(
+        update(Account)
+        .where(Account.id == account.id)
+        .values(version=Account.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(account, ["version"])
 
 
 def already_posted(

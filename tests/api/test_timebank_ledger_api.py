@@ -520,6 +520,88 @@ def test_the_account_sums_up_earned_held_spent_given_and_received(
     audit_clean(session)
 
 
+def test_the_account_page_follows_every_change_after_it_was_cached(
+    client, vol, resident, community_worker, session
+):
+    """The totals over the history are cached per account version: each change below comes
+    after a read that cached the totals before it."""
+
+    def totals():
+        mine = account(client, vol)
+        return {k: mine[k] for k in ("earned_minutes", "held_minutes", "spent_minutes")} | {
+            "given": mine["given_minutes"],
+            "entries": mine["entries_total"],
+            "services": mine["certificate"]["services"],
+        }
+
+    base = {"held_minutes": 0, "spent_minutes": 0, "given": 0}
+    assert totals() == base | {"earned_minutes": 0, "entries": 0, "services": 0}
+    earn(client, vol, resident, community_worker, 300)
+    assert totals() == base | {"earned_minutes": 300, "entries": 1, "services": 1}
+    assert transfer(client, vol, 60).status_code == 201
+    assert totals()["given"] == 60
+    held = redeemed(client, vol, 90)
+    assert totals()["held_minutes"] == 90
+    assert done(client, community_worker, held["id"]).status_code == 200  # no entry: a touch
+    after = totals()
+    assert (after["held_minutes"], after["spent_minutes"], after["entries"]) == (0, 90, 3)
+    assert account(client, vol)["balance_minutes"] == 300 - 60 - 90
+
+
+def test_a_cached_account_page_skips_the_history_queries(app, client, vol):
+    from sqlalchemy import event
+
+    from server.extensions import db
+
+    first = account(client, vol)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        second = account(client, vol)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert second == first
+    assert statements and not [s for s in statements if "GROUP BY" in s.upper()]
+
+
+def test_a_history_filed_under_another_version_is_never_shown(app, client, vol, people, session):
+    from server.services.timebank import SUMMARY_KEY
+
+    account(client, vol)
+    account_id = session.scalar(
+        select(ledger.Account.id).where(ledger.Account.user_id == people["volunteer"])
+    )
+    redis = app.extensions["minzheng.redis"]
+    stale = json.loads(redis.get(SUMMARY_KEY.format(account_id)))
+    redis.set(
+        SUMMARY_KEY.format(account_id),
+        json.dumps(stale | {"version": stale["version"] - 1, "earned_minutes": 999_999}),
+    )
+    assert account(client, vol)["earned_minutes"] == 0
+
+
+def test_the_account_page_answers_with_redis_down(app, vol, people, session):
+    from server.extensions import make_redis
+    from server.services import timebank as timebank_service
+    from server.services.users import Principal
+
+    principal = Principal(id=people["volunteer"], roles=("resident",))
+    summary = timebank_service.account_summary(
+        session,
+        principal=principal,
+        page=1,
+        page_size=20,
+        cache=make_redis("redis://127.0.0.1:1/0"),
+    )
+    assert summary["balance_minutes"] == 0 and summary["entries_total"] == 0
+
+
 def approved_log(session, user_id: int, minutes: int, served_on: date, status="approved"):
     session.add(
         ServiceLog(

@@ -196,7 +196,11 @@ class Redemption(TimestampMixin, Base):
     """Care asked for with banked hours: held at once, spent when done, released if cancelled."""
 
     __tablename__ = "redemptions"
-    __table_args__ = (Index("ix_redemptions_queue", "status", "region_code"),)
+    __table_args__ = (
+        Index("ix_redemptions_queue", "status", "region_code"),
+        # A person's own requests (the account page's held and spent, "mine" lists).
+        Index("ix_redemptions_user", "user_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.errors import Conflict, NotFound, ValidationFailed
+from server.errors import Conflict, DomainError, NotFound, ValidationFailed
 from server.models.assistance import Application
 from server.models.charity import Campaign, CharityEvent, Disbursement, Donation, WorkUnit
 from server.models.regions import Region
@@ -340,23 +340,11 @@ def _replay(existing: Donation, print_: str) -> tuple[Donation, bool]:
     return existing, True
 
 
-def log_donation(
-    session: Session,
-    *,
-    principal: Principal,
-    idempotency_key: str,
-    body: dict,
-    today: date,
-) -> tuple[Donation, bool]:
-    """Log a gift: a resident's own as pledged, a worker's counter gift as received. Returns the
-    gift and whether it was a replay of an earlier request with the same key."""
-    print_ = fingerprint(body)
-    existing_query = select(Donation).where(
-        Donation.logged_by == principal.id, Donation.idempotency_key == idempotency_key
-    )
-    existing = session.scalar(existing_query)
-    if existing is not None:
-        return _replay(existing, print_)
+def _checked_donation(
+    session: Session, *, principal: Principal, body: dict, today: date
+) -> tuple[Campaign, bool, str, str, WorkUnit | None]:
+    """What a gift needs before it is written, every check passed: its campaign, whether a
+    worker logs it, the donor's name, the region and the work unit."""
     campaign = get_campaign(session, campaign_id=body["campaign_id"])
     if not campaign.starts_on <= today <= campaign.ends_on:
         raise Conflict("这个募捐活动不在进行中。", error="campaign_closed")
@@ -389,6 +377,35 @@ def log_donation(
         unit = find_or_create_unit(
             session, name=body["unit_name"], region_code=region_code, within=campaign.region_code
         )
+    return campaign, worker, donor_name, region_code, unit
+
+
+def log_donation(
+    session: Session,
+    *,
+    principal: Principal,
+    idempotency_key: str,
+    body: dict,
+    today: date,
+) -> tuple[Donation, bool]:
+    """Log a gift: a resident's own as pledged, a worker's counter gift as received. Returns the
+    gift and whether it was a replay of an earlier request with the same key."""
+    print_ = fingerprint(body)
+    existing_query = select(Donation).where(
+        Donation.logged_by == principal.id, Donation.idempotency_key == idempotency_key
+    )
+    try:
+        campaign, worker, donor_name, region_code, unit = _checked_donation(
+            session, principal=principal, body=body, today=today
+        )
+    except DomainError:
+        # A retry of a gift that was logged answers as the first time, whatever changed since
+        # (the campaign closed, say). On the usual path there is no such read: the INSERT below
+        # finds an earlier gift with the key by its unique constraint.
+        existing = session.scalar(existing_query)
+        if existing is not None:
+            return _replay(existing, print_)
+        raise
     gift = _insert_unless_taken(
         session,
         campaign_id=campaign.id,

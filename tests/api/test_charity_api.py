@@ -239,6 +239,26 @@ def test_a_retry_with_the_same_key_and_body_returns_the_first_gift(
     assert campaign(client, drive["id"])["received_fen"] == 8_800
 
 
+def test_a_retry_after_the_campaign_closed_still_returns_the_first_gift(
+    client, session, resident, drive
+):
+    key = new_key()
+    first = give(client, resident, money_body(drive["id"], 6_600), key=key)
+    assert first.status_code == 201, first.json
+    session.execute(
+        update(Campaign)
+        .where(Campaign.id == drive["id"])
+        .values(ends_on=today() - timedelta(days=1))
+    )
+    session.commit()
+    after_first = written(session)
+    again = give(client, resident, money_body(drive["id"], 6_600), key=key)
+    assert again.status_code == 200 and again.json == first.json
+    assert written(session) == after_first
+    fresh = give(client, resident, money_body(drive["id"], 6_600))
+    assert fresh.status_code == 409 and fresh.json["error"] == "campaign_closed"
+
+
 def test_the_same_key_with_another_body_is_refused(client, session, resident, drive):
     key = new_key()
     gift(client, resident, money_body(drive["id"], 8_800), key=key)

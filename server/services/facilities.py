@@ -120,34 +120,17 @@ class Card(dict):
 
 # Kept in a card for the filters and the cache, never shown.
 CARD_INTERNAL = ("services_mask", "hazards_mask", "gen")
-# What a card is built from: a Facility, or a row of these columns.
+# What a card is built from: a Facility, or a row of these columns (the editable fields stored as
+# they are, the masks behind `services` and `hazards`, and what the system keeps).
 CARD_COLUMNS = tuple(
     getattr(Facility, name)
     for name in (
         "id",
-        "type",
-        "name",
-        "region_code",
-        "address",
-        "lat",
-        "lng",
-        "phone",
-        "always_open",
-        "opening_hours",
-        "capacity",
-        "capacity_unit",
-        "occupancy",
-        "occupancy_updated_at",
+        *(name for name in EDITABLE if name not in ("services", "hazards", "external_id")),
         "services_mask",
         "hazards_mask",
-        "step_free",
-        "accessible_toilet",
-        "pets_allowed",
-        "status",
-        "shelter_level",
-        "contact_name",
-        "contact_phone",
-        "description",
+        "occupancy",
+        "occupancy_updated_at",
         "is_demo",
         "version",
     )

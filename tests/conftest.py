@@ -8,9 +8,10 @@ TEST_REDIS_URL are set (`make test` runs both legs).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from server import create_app
 from server.extensions import db, redis_client
@@ -130,6 +131,23 @@ def session(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@contextmanager
+def counting_sql(app):
+    """Every SQL statement the app sends while the block runs (a list, filled as they go)."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def login(client, openid: str) -> dict:

@@ -6,7 +6,6 @@ any path, reaches the next search; a card written by a reader that raced a write
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from server.services.facility_cards import (
     to_json,
     track_changes,
 )
+from tests.conftest import counting_sql
 from tests.facility_helpers import FANGMEN_POS, create_facility, put_occupancy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -43,23 +43,6 @@ def fixed_now(monkeypatch):
 @pytest.fixture
 def redis(app):
     return app.extensions["minzheng.redis"]
-
-
-@contextmanager
-def counting_sql(app):
-    """Every SQL statement the app sends while the block runs."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def nearby(client, **params) -> dict:

@@ -17,7 +17,7 @@ from server.models.users import User
 from server.services import timebank_ledger as ledger
 from server.services import users as users_service
 from server.services.common import local_today
-from tests.conftest import login
+from tests.conftest import counting_sql, login
 from tests.timebank_helpers import (
     FANGMEN,
     QUJIANG_COMMUNITY,
@@ -549,23 +549,9 @@ def test_the_account_page_follows_every_change_after_it_was_cached(
 
 
 def test_a_cached_account_page_skips_the_history_queries(app, client, vol):
-    from sqlalchemy import event
-
-    from server.extensions import db
-
     first = account(client, vol)
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with counting_sql(app) as statements:
         second = account(client, vol)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert second == first
     assert statements and not [s for s in statements if "GROUP BY" in s.upper()]
 

@@ -1,6 +1,8 @@
 // Login when it is needed, as pages/facility does it: say why, show the privacy guide first when WeChat still
 // needs the user's agreement, then wx.login → /auth/wechat, then carry on with what the user was doing
-// (the page's afterLogin()). What was typed stays in the form. Shared by the 救助 and 慈善 subpackages.
+// (the page's afterLogin()). What was typed stays in the form. Shared by the 救助, 慈善 and 实名信息 subpackages.
+// afterPrivacy(next) is the same privacy step on its own, for a page that sends personal data while already
+// logged in (the real-name form): WeChat asks for the agreement again when the guide has changed.
 // The page puts <privacy-sheet wx:if="{{privacyVisible}}" bindagree="onAgreePrivacy" binddisagree="onDisagreePrivacy" />.
 const auth = require('../services/auth');
 const { showError } = require('../utils/request');
@@ -13,7 +15,7 @@ module.exports = Behavior({
 
   lifetimes: {
     created() {
-      this._loginAfterAgree = false;
+      this._afterAgree = null; // what waits for the privacy guide to be agreed: {next, refusal}
     },
   },
 
@@ -34,20 +36,28 @@ module.exports = Behavior({
 
     startLogin() {
       if (this.data.loggingIn) return;
+      this.afterPrivacy(() => this.login(), '需要同意隐私保护指引后才能登录');
+    },
+
+    /**
+     * Runs next() once WeChat's privacy guide is agreed: at once when it already is (or WeChat cannot say),
+     * else after 同意 on the sheet. 不同意 runs nothing and says `refusal`.
+     */
+    afterPrivacy(next, refusal = '需要同意隐私保护指引后才能继续') {
       if (typeof wx.getPrivacySetting !== 'function') {
-        this.login();
+        next();
         return;
       }
       wx.getPrivacySetting({
         success: (res) => {
           if (res.needAuthorization) {
-            this._loginAfterAgree = true;
+            this._afterAgree = { next, refusal };
             this.setData({ privacyVisible: true });
           } else {
-            this.login();
+            next();
           }
         },
-        fail: () => this.login(),
+        fail: () => next(),
       });
     },
 
@@ -66,18 +76,16 @@ module.exports = Behavior({
 
     onAgreePrivacy() {
       this.setData({ privacyVisible: false });
-      if (this._loginAfterAgree) {
-        this._loginAfterAgree = false;
-        this.login();
-      }
+      const waiting = this._afterAgree;
+      this._afterAgree = null;
+      if (waiting) waiting.next();
     },
 
     onDisagreePrivacy() {
       this.setData({ privacyVisible: false });
-      if (this._loginAfterAgree) {
-        this._loginAfterAgree = false;
-        wx.showToast({ title: '需要同意隐私保护指引后才能登录', icon: 'none', duration: 3000 });
-      }
+      const waiting = this._afterAgree;
+      this._afterAgree = null;
+      if (waiting) wx.showToast({ title: waiting.refusal, icon: 'none', duration: 3000 });
     },
   },
 });

@@ -264,6 +264,24 @@ const COUNTIES = [
   ['330881', '江山市'],
 ].map(([code, name]) => ({ code, name, level: 'county', parent_code: '330800', is_urban: true }));
 
+// The region tree the pickers walk (server/seed.py): 浙江省 › 衢州市 › counties › 柯城区's townships › 府山街道's communities.
+const regionRow = (code, name, level, parent, urban = true) => ({ code, name, level, parent_code: parent, is_urban: urban });
+const REGION_TREE = {
+  top: [regionRow('33', '浙江省', 'province', null)],
+  33: [regionRow('330800', '衢州市', 'city', '33')],
+  330800: COUNTIES,
+  330802: [
+    ['001', '府山街道', true],
+    ['002', '信安街道', true],
+    ['003', '荷花街道', true],
+    ['004', '花园街道', true],
+    ['005', '石梁镇', false],
+    ['006', '九华乡', false],
+  ].map(([n, name, urban]) => regionRow(`330802${n}`, name, 'township', '330802', urban)),
+  330802001: ['坊门街社区', '县学街社区', '天王塔社区'].map((name, i) => regionRow(`33080200100${i + 1}`, name, 'community', '330802001')),
+};
+const regionsAnswer = (req) => REGION_TREE[(req.data && req.data.parent) || 'top'] || [];
+
 const RESIDENT = {
   id: 21,
   real_name: '王**',
@@ -275,6 +293,17 @@ const RESIDENT = {
   worker_region_code: null,
   profile_complete: true,
 };
+
+// Logged in for the first time: nothing of the real name yet.
+const NEWCOMER = Object.assign({}, RESIDENT, {
+  id: 37,
+  real_name: null,
+  id_number: null,
+  phone: null,
+  region_code: null,
+  roles: ['resident'],
+  profile_complete: false,
+});
 
 const WORKER = {
   id: 3,
@@ -836,6 +865,21 @@ const SCREENS = [
     page: 'pages/me/index',
     storage: TOKENS,
     api: { '/me': RESIDENT },
+  },
+  {
+    name: 'profile',
+    title: '实名信息：填写姓名、身份证号码，逐级选择所在社区',
+    page: 'packageMe/pages/profile/index',
+    storage: TOKENS,
+    height: 1400,
+    api: { '/me': NEWCOMER, '/regions': regionsAnswer },
+    async after(page) {
+      page.setData({ form: { real_name: '赵建国', id_number: '330881195001010018', phone: '13957001234' } });
+      // 柯城区 › 府山街道 tapped in the picker: the communities of the street are offered.
+      const picker = page.selectComponent('.regions');
+      await picker.onRegionTap({ currentTarget: { dataset: { code: '330802' } } });
+      await picker.onRegionTap({ currentTarget: { dataset: { code: '330802001' } } });
+    },
   },
   {
     name: 'services',

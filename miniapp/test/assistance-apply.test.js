@@ -102,6 +102,8 @@ const pick = async (node, value) => {
 const all = (selector) => comp.querySelectorAll(selector);
 const one = (selector) => comp.querySelector(selector);
 const stepTitle = () => text(one('.step-title'));
+/** For each member on step 1: whether it has a 删除 button. */
+const removable = () => comp.data.form.members.map((_, i) => Boolean(one(`.member-${i} .remove-member`)));
 const sent = (method, suffix) => fake.requests.filter((r) => r.method === method && r.url.endsWith(suffix));
 
 async function open(options = { program: 'dibao' }) {
@@ -327,7 +329,7 @@ describe('saving the draft', () => {
     expect(fake.navigations.map((n) => n.url)).toEqual(['/packageAssistance/pages/applications/index']);
   });
 
-  test('no real name on the profile: sent to 我的 to fill it, the form kept', async () => {
+  test('no real name on the profile: the real-name form opens, and once saved there the form here is as it was', async () => {
     fake.storage.tokens = TOKENS;
     fake.respond = server({
       on: {
@@ -339,8 +341,32 @@ describe('saving the draft', () => {
     await membersAndIncomes();
     await assetsAndReason();
     expect(fake.modals[0].title).toBe('需要实名信息');
-    expect(fake.switchedTabs.map((t) => t.url)).toEqual(['/pages/me/index']);
+    expect(fake.modals[0].confirmText).toBe('去填写');
+    expect(fake.switchedTabs).toEqual([]);
+    expect(fake.navigations.map((n) => n.url)).toEqual(['/packageMe/pages/profile/index']);
     expect(comp.data.form.reason).toBe('老伴二级残疾，两人靠养老金生活。');
+
+    // Saved on the form: it tells this page (event channel) and comes back.
+    fake.navigations[0].events.saved({ real_name: '王**', profile_complete: true });
+    await settle(2);
+    expect(one('.form-error')).toBeFalsy();
+    expect(text(one('.notice-text'))).toBe('实名信息已保存。请再点一次刚才的按钮继续。');
+    expect(stepTitle()).toContain('申请原因');
+    expect(comp.data.form.reason).toBe('老伴二级残疾，两人靠养老金生活。');
+  });
+
+  test('删除 is offered on every member but the applicant (本人), and removes that member', async () => {
+    await open();
+    await tap(one('.add-member'), 2);
+    await pick(all('.relation-picker')[1], 1); // 配偶
+    await tap(one('.add-member'), 2);
+    await pick(all('.relation-picker')[2], 2); // 子女
+
+    expect(removable()).toEqual([false, true, true]);
+    await tap(one('.member-1 .remove-member'), 2);
+
+    expect(comp.data.form.members.map((m) => m.relation)).toEqual(['self', 'child']);
+    expect(removable()).toEqual([false, true]);
   });
 
   test('a stale version (409) reloads the application from the server and says so', async () => {

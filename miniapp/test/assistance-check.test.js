@@ -262,12 +262,25 @@ describe('自测', () => {
     expect(one('.result')).toBeFalsy();
   });
 
-  test('removing a member renumbers the rest; 本人 cannot be missing', async () => {
+  test('删除 is offered on everyone but 本人; removing a member renumbers the rest', async () => {
+    const removable = () => comp.data.form.members.map((_, i) => Boolean(one(`.member-${i} .remove-member`)));
     await open();
     await tap(one('.add-member'), 2);
-    await pick(all('.relation-picker')[1], 2); // 子女
+    await pick(all('.relation-picker')[1], 1); // 配偶
+    await tap(one('.add-member'), 2);
+    await pick(all('.relation-picker')[2], 2); // 子女
+    expect(all('.member-title').map(text)).toEqual(['第 1 位：本人（申请人）', '第 2 位：配偶', '第 3 位：子女']);
+    expect(removable()).toEqual([false, true, true]);
+
+    await tap(one('.member-1 .remove-member'), 2); // 配偶's
+
     expect(all('.member-title').map(text)).toEqual(['第 1 位：本人（申请人）', '第 2 位：子女']);
-    await tap(all('.remove-member')[0], 2);
+    expect(removable()).toEqual([false, true]);
+  });
+
+  test('本人 cannot be missing: a household without the applicant is refused on the phone', async () => {
+    await open();
+    await pick(all('.relation-picker')[0], 2); // the first member made 子女
     expect(all('.member-title').map(text)).toEqual(['第 1 位：子女']);
     await tap(option('.county-option', '柯城区'), 2);
     await tap(one('.urban-option'), 2);

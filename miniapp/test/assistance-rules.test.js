@@ -6,6 +6,7 @@
 const h = require('../packageAssistance/utils/household');
 const f = require('../packageAssistance/utils/format');
 const fx = require('./fixtures/assistance');
+const { flattenErrors } = require('../utils/errors');
 
 const member = (o = {}) => Object.assign({ relation: 'self', age: '45', income: '1500', disability: 0, student: false }, o);
 
@@ -149,17 +150,17 @@ describe('the bodies sent: integers and fen, never a float', () => {
 describe("the server's 422, back on the fields", () => {
   test("webargs' nesting and the services' dotted keys come out the same", () => {
     const nested = { errors: { json: { members: { 0: { age: ['应不小于 0 且不大于 130。'], monthly_income_fen: ['应为整数。'] } } } } };
-    expect(h.flattenErrors(nested)).toEqual({ fields: { 'members.0.age': '应不小于 0 且不大于 130。', 'members.0.monthly_income_fen': '应为整数。' }, other: '' });
+    expect(flattenErrors(nested)).toEqual({ fields: { 'members.0.age': '应不小于 0 且不大于 130。', 'members.0.monthly_income_fen': '应为整数。' }, other: '' });
     const dotted = {
       errors: { json: { 'members.1.monthly_income_fen': ['月收入应为整数（单位：分）。'], reason: ['请说明申请原因。'], attachments: ['请上传证明材料的照片或 PDF。'] } },
     };
-    expect(h.flattenErrors(dotted).fields).toEqual({
+    expect(flattenErrors(dotted).fields).toEqual({
       'members.1.monthly_income_fen': '月收入应为整数。',
       reason: '请说明申请原因。',
       attachments: '请上传证明材料的照片或 PDF。',
     });
     const header = { errors: { headers: { 'Idempotency-Key': ['这个幂等键已用于另一份不同的请求。'] } } };
-    expect(h.flattenErrors(header)).toEqual({ fields: {}, other: '这个幂等键已用于另一份不同的请求。' });
+    expect(flattenErrors(header)).toEqual({ fields: {}, other: '这个幂等键已用于另一份不同的请求。' });
   });
 
   test('errors become what the templates read; an unknown member field is said in its group, never lost', () => {

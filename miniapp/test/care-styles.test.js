@@ -5,11 +5,19 @@ const fs = require('fs');
 const path = require('path');
 const { ROOT } = require('./helpers/pages');
 
-const PAGES = ['pages/home/index', 'pages/services/index', 'pages/facility/index', 'components/privacy-sheet/index'];
+const PAGES = [
+  'pages/home/index',
+  'pages/services/index',
+  'pages/facility/index',
+  'pages/me/index',
+  'components/privacy-sheet/index',
+  'components/region-picker/index',
+  'packageMe/pages/profile/index',
+];
 const CHARITY_PAGES = ['campaigns', 'campaign', 'give', 'gifts', 'gift', 'ledger'].map((p) => `packageCharity/pages/${p}/index`);
 const TIMEBANK_PAGES = ['index', 'register', 'opportunities', 'opportunity', 'bookings', 'account', 'transfer', 'redeem', 'confirm']
   .map((p) => `packageTimebank/pages/${p}/index`)
-  .concat(['login-gate', 'region-picker'].map((c) => `packageTimebank/components/${c}/index`));
+  .concat(['packageTimebank/components/login-gate/index']);
 const WORKER_PAGES = ['index', 'queue', 'application', 'logs', 'gifts', 'counter', 'emergency', 'occupancy']
   .map((p) => `packageWorker/pages/${p}/index`)
   .concat(['packageWorker/components/gate/index']);
@@ -102,9 +110,9 @@ describe.each(PAGES.concat(CHARITY_PAGES, TIMEBANK_PAGES, WORKER_PAGES, ASSISTAN
   });
 });
 
-// The 工作台 (packageWorker) and 救助 (packageAssistance): every page obeys the mode (the class on its root, the
+// The 工作台 (packageWorker), 救助 (packageAssistance) and the real-name form (packageMe): every page obeys the mode (the class on its root, the
 // behaviour in its JS), and no button is an icon: each one says in Chinese what it does.
-describe.each(WORKER_PAGES.concat(ASSISTANCE_PAGES))('关怀模式 and worded buttons in %s', (page) => {
+describe.each(WORKER_PAGES.concat(ASSISTANCE_PAGES, ['packageMe/pages/profile/index']))('关怀模式 and worded buttons in %s', (page) => {
   const wxml = fs.readFileSync(path.join(ROOT, `${page}.wxml`), 'utf8');
   const js = fs.readFileSync(path.join(ROOT, `${page}.js`), 'utf8');
 

@@ -431,6 +431,22 @@ describe('阳光民政: the public ledger', () => {
     expect(comp.querySelector('.toggle-btn')).toBeFalsy();
   });
 
+  test('a purpose with money and goods: the amounts may go under the label, breaking only between money and goods', async () => {
+    const withGoods = report();
+    withGoods.by_purpose[1] = Object.assign({}, withGoods.by_purpose[1], { goods_fen: 18000000, count: 655 });
+    fake.respond = server({ '/public/charity/campaigns/1/report': () => ok(withGoods) });
+    await open('ledger', { id: '1' });
+
+    expect(all('.purpose-row')[1]).toBe('助困（655 笔）3,116,800 元，物资 180,000 元');
+    expect(all('.purpose-money')).toEqual(['2,620,000 元', '3,116,800 元，', '2,120,000 元']);
+    expect(all('.purpose-goods')).toEqual(['物资 180,000 元']); // only where there are goods
+    const style = (selector) => getComputedStyle(comp.querySelectorAll(selector)[1].dom);
+    expect(style('.purpose-row').flexWrap).toBe('wrap'); // the label keeps its line, the amounts go under it
+    expect(style('.purpose-label').flexShrink).toBe('0');
+    expect(style('.purpose-money').whiteSpace).toBe('nowrap'); // never inside a figure
+    expect(getComputedStyle(comp.querySelector('.purpose-goods').dom).whiteSpace).toBe('nowrap');
+  });
+
   test('an unknown campaign says so', async () => {
     await open('ledger', { id: '999' });
     expect(text(comp.querySelector('.error-box'))).toContain('没有找到这个募捐活动。');
@@ -443,5 +459,20 @@ describe('关怀模式 on the 慈善 pages', () => {
     launchApp();
     await open(page, { id: '1' });
     expect(comp.querySelector('.page').dom.className).toMatch(/--care\b/);
+  });
+
+  // common.wxss: the big figures are 22 px, 26 px only in the care mode; the wide label and the amount keep their
+  // normal rules in both modes.
+  test.each([
+    ['normal', '22px', false],
+    ['关怀模式', '26px', true],
+  ])('%s: the ledger balance (.big-value) is %s', async (_mode, size, care) => {
+    fake.storage.careMode = care;
+    launchApp();
+    await open('ledger', { id: '1' });
+    const style = (selector) => getComputedStyle(comp.querySelector(selector).dom);
+    expect(style('.balance').fontSize).toBe(size);
+    expect(parseFloat(style('.unit-row .wide').minWidth)).toBe(0);
+    expect(style('.unit-row .amount').whiteSpace).toBe('nowrap');
   });
 });

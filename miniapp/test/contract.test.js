@@ -9,9 +9,10 @@
 // format the two sides disagree on fails here.
 //
 // The steps share one server and run in order, as a resident, a volunteer and a worker would:
-// log in (wx.login → /auth/wechat, and dev-login as the demo users), the self-check, an application created,
-// filled, given a document and submitted (and seen by the community worker, who downloads the document), the
-// nearest shelter, a time bank slot booked and cancelled, a gift logged with an Idempotency-Key and replayed.
+// log in (wx.login → /auth/wechat, and dev-login as the demo users), the real-name form saved (PATCH /me), the
+// self-check, an application created, filled, given a document and submitted (and seen by the community worker,
+// who downloads the document), the nearest shelter, a time bank slot booked and cancelled, a gift logged with an
+// Idempotency-Key and replayed.
 //
 // The venv missing is a failure, not a skip: `make test` creates it before jest runs.
 const fs = require('fs');
@@ -38,6 +39,9 @@ const giftForm = require('../packageCharity/utils/gift-form');
 const cf = require('../packageCharity/utils/format');
 const { newIdempotencyKey: giftKey } = require('../packageCharity/utils/idempotency');
 const tb = require('../packageTimebank/utils/timebank');
+const profileForm = require('../packageMe/utils/profile-form');
+const { checkIdNumber } = require('../utils/idcard');
+const { flattenErrors } = require('../utils/errors');
 const shelterCache = require('../utils/shelter-cache');
 
 // 衢州 (柯城区), where the demo facilities and the demo community are (the fake wx's default position too).
@@ -126,6 +130,49 @@ describe('login', () => {
     expect(calls).toEqual(['GET /api/v1/me 401', 'POST /api/v1/auth/refresh 200', 'GET /api/v1/me 200']);
   });
 
+  step('实名信息: what the phone refuses the server refuses too, on the same field (422 errors.json)', async () => {
+    // A valid check character but no such province: GB 11643 as both sides read it.
+    const badProvince = '990881196203085170';
+    expect(checkIdNumber(badProvince).ok).toBe(false);
+    const refusedId = await auth.updateMe({ id_number: badProvince }).catch((e) => e);
+    expect(refusedId.statusCode).toBe(422);
+    expect(profileForm.serverErrors(refusedId).fields.id_number).toMatch(/[\u4e00-\u9fff]/);
+
+    const refusedPhone = await auth.updateMe({ phone: '1385700' }).catch((e) => e);
+    expect(refusedPhone.statusCode).toBe(422);
+    expect(profileForm.serverErrors(refusedPhone).fields).toEqual({ phone: expect.stringMatching(/手机号码/) });
+  });
+
+  step('实名信息: the form\'s body, as PATCH /me (a POST with X-HTTP-Method-Override), completes the profile', async () => {
+    const before = await auth.getMe();
+    const community = await regions.getRegion('330802001001'); // the demo community, as the picker ends on it
+    expect(community.level).toBe('community');
+    const { errors, body } = profileForm.buildUpdate({
+      form: { real_name: ' 赵建国 ', id_number: '330881196203085178', phone: '139 5700 1234' },
+      profile: before,
+      region: community,
+    });
+    expect(errors).toBeNull();
+
+    const saved = await auth.updateMe(body);
+
+    const call = client.log[client.log.length - 1];
+    expect(call).toEqual(expect.objectContaining({ method: 'POST', statusCode: 200 }));
+    expect(new URL(call.url).pathname).toBe('/api/v1/me');
+    expect(saved).toEqual(
+      expect.objectContaining({
+        real_name: '赵**',
+        id_number: '330881********5178',
+        phone: '139****1234',
+        region_code: '330802001001',
+        profile_complete: true,
+      }),
+    );
+    expect(await auth.getMe()).toEqual(saved); // 我的 shows what was saved
+    // Saved once, the ID number is not the owner's to change: the form no longer sends it.
+    expect(profileForm.buildUpdate({ form: { id_number: '330802195001010012' }, profile: saved, region: community }).body).toEqual({});
+  });
+
   step('logout: POST /auth/logout, the phone forgets the tokens and the server the session', async () => {
     const { refresh_token: old } = getTokens();
     await auth.logout();
@@ -199,7 +246,7 @@ describe('救助', () => {
     const err = await assistance.checkEligibility(body).catch((e) => e);
 
     expect(err.statusCode).toBe(422);
-    const { fields } = h.flattenErrors(err);
+    const { fields } = flattenErrors(err);
     expect(fields['members.0.age']).toMatch(/[\u4e00-\u9fff]/);
     const view = h.viewErrors(fields, 1, 0);
     expect(view.memberErrors[0].age).toBe(fields['members.0.age']);

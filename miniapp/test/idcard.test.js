@@ -34,6 +34,17 @@ describe('checkIdNumber (GB 11643)', () => {
     expect(result.reason).toMatch(/出生日期不正确/);
   });
 
+  test.each([
+    ['991234195001010010', 'no such province'],
+    ['330000195001010010', 'a province without a county'],
+  ])('%s has a region code the server refuses (%s)', (first) => {
+    // The check character is made right, so only the region code can refuse it.
+    const id = first.slice(0, 17) + checkCharOf(first.slice(0, 17));
+    const result = checkIdNumber(id, NOW);
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(/地区码/);
+  });
+
   test('a birth date after today (in China) fails', () => {
     // 2024-06-16 is tomorrow in China; the check character is right, so only the date can refuse it.
     const tomorrow = '33080220240616001' + checkCharOf('33080220240616001');

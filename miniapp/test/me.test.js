@@ -160,6 +160,38 @@ describe('我的', () => {
     expect(fake.toasts.map((t) => t.title)).toContain('登录已过期，请重新登录');
   });
 
+  test('an incomplete profile says what is missing, and 填写实名信息 opens the real-name form', async () => {
+    fake.storage.tokens = { access_token: 'access-1', refresh_token: 'refresh-1' };
+    const newcomer = { id: 31, real_name: null, id_number: null, phone: null, region_code: null, roles: ['resident'], profile_complete: false };
+    fake.respond = server({ me: newcomer });
+    await open();
+
+    expect(text(comp.querySelector('.profile-name'))).toBe('未填写');
+    expect(text(comp.querySelector('.profile-notice'))).toContain('姓名、身份证号码和所在社区');
+    expect(text(comp.querySelector('.profile-edit-btn'))).toBe('填写实名信息');
+    comp.querySelector('.profile-edit-btn').dispatchEvent('tap');
+    await settle();
+
+    expect(fake.navigations.map((n) => n.url)).toEqual(['/packageMe/pages/profile/index']);
+  });
+
+  test('back from the form, 我的 shows the masked name and ID number the server now answers', async () => {
+    fake.storage.tokens = { access_token: 'access-1', refresh_token: 'refresh-1' };
+    const newcomer = { id: 31, real_name: null, id_number: null, phone: null, region_code: null, roles: ['resident'], profile_complete: false };
+    fake.respond = server({ me: newcomer });
+    await open();
+
+    // Saved on the form (PATCH /me); WeChat shows 我的 again (onShow).
+    fake.respond = server({ me: Object.assign({}, newcomer, { real_name: '王**', id_number: '330881********0018', region_code: '330802001001', profile_complete: true }) });
+    await comp.instance.onShow();
+    await settle();
+
+    expect(text(comp.querySelector('.profile-name'))).toBe('王**');
+    expect(text(comp.querySelector('.profile-id'))).toBe('330881********0018');
+    expect(comp.querySelector('.profile-notice')).toBeFalsy();
+    expect(text(comp.querySelector('.profile-edit-btn'))).toBe('修改实名信息');
+  });
+
   test('a worker sees the 工作台 entry, which opens the worker subpackage', async () => {
     fake.storage.tokens = { access_token: 'access-1', refresh_token: 'refresh-1' };
     fake.respond = server({ me: Object.assign({}, ME, { roles: ['resident', 'worker'] }) });

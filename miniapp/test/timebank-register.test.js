@@ -98,7 +98,7 @@ describe('登记志愿者', () => {
     expect(fake.toasts.map((t) => t.title)).toEqual(['已保存']);
   });
 
-  test('409 profile_incomplete says what is missing and sends the user to 我的', async () => {
+  test('409 profile_incomplete says what is missing and opens the real-name form, which comes back here', async () => {
     fake.respond = server({
       register: () =>
         problem(409, '志愿者实行实名登记：请先在“我的”页面填写姓名和身份证号码。', 'profile_incomplete', {
@@ -113,8 +113,15 @@ describe('登记志愿者', () => {
     expect(text(comp.querySelector('.profile-notice'))).toContain('还需要填写：真实姓名、身份证号码。');
     expect(fake.modals).toHaveLength(1);
     expect(fake.modals[0].content).toContain('真实姓名、身份证号码');
-    expect(fake.switchedTabs).toEqual([{ url: '/pages/me/index' }]);
-    expect(fake.navigations).toHaveLength(0);
+    expect(fake.switchedTabs).toEqual([]);
+    expect(fake.navigations.map((n) => n.url)).toEqual(['/packageMe/pages/profile/index']);
+    expect(text(comp.querySelector('.profile-btn'))).toBe('去填写实名信息');
+
+    // Saved there: the notice goes, and 登记 can be pressed again with the chips as they were.
+    fake.navigations[0].events.saved({ real_name: '王**', profile_complete: true });
+    await settle(2);
+    expect(comp.querySelector('.profile-notice')).toBeFalsy();
+    expect(comp.data.skills.filter((s) => s.on).map((s) => s.label)).toEqual(['陪伴聊天']);
   });
 
   test('the server’s field errors (422 errors.json) land next to the same fields', async () => {

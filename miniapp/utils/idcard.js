@@ -1,6 +1,7 @@
-// Citizen ID number check (GB 11643-1999), the same rule as the server's: 18 characters, the first 17 digits,
-// a real birth date (not after today in China), and the check character "10X98765432"[Σ dᵢ·wᵢ mod 11].
-// A lower-case x is taken as X.
+// Citizen ID number check (GB 11643-1999), the same rule as the server's (server/services/identity.py
+// id_number_problem): 18 characters, the first 17 digits, a province-level region code that exists (GB/T 2260, plus
+// Taiwan, Hong Kong and Macao) and a county part that is not 0000, a real birth date (not after today in China), and
+// the check character "10X98765432"[Σ dᵢ·wᵢ mod 11]. A lower-case x is taken as X.
 //
 // Earliest birth year: 1800, not 1900. POLICY.md's valid examples include the standard's own sample
 // 440524188001010014 (born 1880-01-01), which a year ≥ 1900 rule would refuse; the server must use the same bound.
@@ -9,6 +10,8 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
 const EARLIEST_YEAR = 1800;
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+// identity.py PROVINCE_CODES.
+const PROVINCE_CODES = '11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82'.split(' ');
 
 /** The form to send to the server: no surrounding spaces, upper-case X. */
 function normalizeIdNumber(value) {
@@ -43,6 +46,9 @@ function checkIdNumber(value, now = new Date()) {
   if (id.length !== 18) return { ok: false, reason: '身份证号码应为18位，请核对后重新填写。' };
   if (!/^\d{17}[\dX]$/.test(id)) {
     return { ok: false, reason: '身份证号码前17位应为数字，最后一位为数字或字母X。' };
+  }
+  if (PROVINCE_CODES.indexOf(id.slice(0, 2)) < 0 || id.slice(2, 6) === '0000') {
+    return { ok: false, reason: '身份证号码的前6位（地区码）不正确，请核对后重新填写。' };
   }
 
   const year = Number(id.slice(6, 10));

@@ -4,7 +4,7 @@
 //
 // Errors are keyed by the server's own dotted field names ("members.0.age", "assets.financial_fen", "reason"),
 // so a 422's errors.json — dotted from the services, nested {"members": {"0": {"age": [...]}}} from webargs —
-// lands on the same field after flattenErrors() without a translation table.
+// lands on the same field after utils/errors.js flattenErrors() without a translation table.
 //
 // The form holds what was typed, as text: ages and counts as digits, money in yuan ("1500.50"); the bodies sent
 // hold integers and fen (utils/money.js: string arithmetic, never a float).
@@ -296,38 +296,7 @@ function formFromApplication(app) {
   return form;
 }
 
-// ---- the server's 422 ----
-
-/** Fen fields' messages speak of fen; the resident typed yuan. */
-function readable(field, text) {
-  return /_fen$/.test(field) ? text.replace(/（单位：分）|（分）/g, '') : text;
-}
-
-/**
- * A 422's errors → {fields, other}: fields {<dotted json field>: '<sentence>'} (webargs' nesting and the
- * services' dotted keys both come out dotted); other: one sentence for what is not a body field (headers, form).
- */
-function flattenErrors(err) {
-  const byLocation = (err && err.errors) || {};
-  const fields = {};
-  const other = [];
-  const walk = (location, prefix, value) => {
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-      const text = readable(prefix, value.join(''));
-      if (location === 'json' && prefix) fields[prefix] = fields[prefix] ? fields[prefix] + text : text;
-      else other.push(text);
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(location, prefix ? `${prefix}.${i}` : String(i), v));
-    } else if (value && typeof value === 'object') {
-      Object.keys(value).forEach((k) => walk(location, prefix ? `${prefix}.${k}` : k, value[k]));
-    } else if (value !== null && value !== undefined) {
-      if (location === 'json' && prefix) fields[prefix] = readable(prefix, String(value));
-      else other.push(String(value));
-    }
-  };
-  Object.keys(byLocation).forEach((location) => walk(location, '', byLocation[location]));
-  return { fields, other: other.join('') };
-}
+// ---- the server's 422 (flattened by utils/errors.js flattenErrors) ----
 
 const MEMBER_FIELDS = ['relation', 'age', 'monthly_income_fen', 'disability_grade', 'student'];
 const RELATIVE_FIELDS = ['name', 'relation', 'workplace'];
@@ -407,6 +376,5 @@ module.exports = {
   draftGroups,
   eligibilityBody,
   formFromApplication,
-  flattenErrors,
   viewErrors,
 };

@@ -1,10 +1,12 @@
-// 我的: login (after the privacy guide is agreed), the masked profile from GET /me, and logout.
+// 我的: login (after the privacy guide is agreed), the masked profile from GET /me, the way to the real-name form
+// (packageMe: 填写 / 修改实名信息; back here GET /me shows what was saved), and logout.
 const careMode = require('../../behaviors/care-mode');
 const auth = require('../../services/auth');
 const { isLoggedIn, showError } = require('../../utils/request');
 
 const AGREE_BUTTON_ID = 'agree-privacy';
 const WORKBENCH_URL = '/packageWorker/pages/index/index';
+const PROFILE_URL = '/packageMe/pages/profile/index';
 
 Component({
   behaviors: [careMode],
@@ -136,6 +138,11 @@ Component({
 
     openWorkbench() {
       wx.navigateTo({ url: WORKBENCH_URL });
+    },
+
+    /** The real-name form; onShow reloads the profile when it comes back. */
+    openProfile() {
+      wx.navigateTo({ url: PROFILE_URL });
     },
 
     onLogoutTap() {

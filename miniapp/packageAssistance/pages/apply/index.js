@@ -17,6 +17,7 @@ const login = require('../../../behaviors/login');
 const config = require('../../../config');
 const assistance = require('../../../services/assistance');
 const { isLoggedIn, showError } = require('../../../utils/request');
+const { flattenErrors } = require('../../../utils/errors');
 const h = require('../../utils/household');
 const f = require('../../utils/format');
 const handoff = require('../../utils/handoff');
@@ -34,12 +35,13 @@ const MAX_PICK = 9; // wx.chooseMedia takes at most 9 at once
 const DETAIL_URL = '/packageAssistance/pages/application/index';
 const MINE_URL = '/packageAssistance/pages/applications/index';
 const PROGRAMS_URL = '/packageAssistance/pages/programs/index';
-const ME_TAB = '/pages/me/index';
+const PROFILE_URL = '/packageMe/pages/profile/index';
 
 const LOGIN_REASON = '保存和提交申请需要先用微信登录，办理进度会通知到这个微信。登录后会自动继续，您填写的内容会保留。';
 const FIX_FIELDS = '请按标红的提示修改。';
 const STALE = '这份申请已在别处更新（例如另一台手机或工作人员），已重新加载最新内容，请检查后再继续。';
 const NETWORK_RETRY = '申请可能还没有提交上。请检查网络后点“重新提交”，不会重复提交。';
+const PROFILE_SAVED = '实名信息已保存。请再点一次刚才的按钮继续。';
 
 /** The step that shows a server field. */
 function stepOf(field) {
@@ -359,8 +361,11 @@ Component({
       });
     },
 
+    /** 删除 is offered on everyone but the applicant (本人), as on the worker's form. */
     removeMember(e) {
       const index = Number(e.currentTarget.dataset.index);
+      const member = this.data.form.members[index];
+      if (!member || member.relation === 'self') return;
       const members = this.data.form.members.filter((m, i) => i !== index);
       this._dirty.members = true;
       this.setData({ 'form.members': members, memberErrors: members.map(() => ({})), 'err.members': '' });
@@ -468,7 +473,7 @@ Component({
         return;
       }
       if (err.statusCode === 422) {
-        const { fields, other } = h.flattenErrors(err);
+        const { fields, other } = flattenErrors(err);
         const first = this.showErrors(fields, other);
         if (first !== this.data.step) this.goStep(first);
         return;
@@ -488,10 +493,10 @@ Component({
         this.setData({ formError: err.message });
         wx.showModal({
           title: '需要实名信息',
-          content: '申请社会救助需要实名。请先到“我的”页面填写姓名、身份证号码和所在社区，填写的申请内容会保留在这一页。',
+          content: '申请社会救助需要实名。请先填写姓名、身份证号码和所在社区，保存后会回到这一页，填写的申请内容都会保留。',
           confirmText: '去填写',
           cancelText: '稍后',
-          success: (res) => res.confirm && wx.switchTab({ url: ME_TAB }),
+          success: (res) => res.confirm && this.openProfile(),
         });
         return;
       }
@@ -513,6 +518,14 @@ Component({
         retryable: lost || err.statusCode >= 500,
       });
       showError(err);
+    },
+
+    /** The real-name form; saved there, it comes back here and the form is as it was left. */
+    openProfile() {
+      wx.navigateTo({
+        url: PROFILE_URL,
+        events: { saved: () => this.setData({ formError: '', notice: PROFILE_SAVED }) },
+      });
     },
 
     /** After login (behaviors/login): carry on with what needed it. */
@@ -634,7 +647,7 @@ Component({
         let message = err.message;
         if (err.statusCode === 413) message = '文件超过 5 MB，请重新拍摄或压缩后再上传。';
         if (err.statusCode === 422 || err.statusCode === 415) {
-          const { fields, other } = h.flattenErrors(err);
+          const { fields, other } = flattenErrors(err);
           message = Object.values(fields).concat(other ? [other] : []).join('') || err.message;
         }
         this.setUpload(key, { status: 'failed', error: message });

@@ -6,6 +6,7 @@ const careMode = require('../../../behaviors/care-mode');
 const assistance = require('../../../services/assistance');
 const regions = require('../../../services/regions');
 const { isLoggedIn } = require('../../../utils/request');
+const { flattenErrors } = require('../../../utils/errors');
 const auth = require('../../../services/auth');
 const h = require('../../utils/household');
 const { decorateResult } = require('../../utils/format');
@@ -118,8 +119,11 @@ Component({
       });
     },
 
+    /** 删除 is offered on everyone but the applicant (本人), as on the worker's form. */
     removeMember(e) {
       const index = Number(e.currentTarget.dataset.index);
+      const member = this.data.form.members[index];
+      if (!member || member.relation === 'self') return;
       const members = this.data.form.members.filter((m, i) => i !== index);
       this.changed({ 'form.members': members, memberErrors: members.map(() => ({})), err: {} });
     },
@@ -185,7 +189,7 @@ Component({
         if (typeof wx.pageScrollTo === 'function') wx.pageScrollTo({ selector: '.result', duration: 200 });
       } catch (err) {
         if (err.statusCode === 422) {
-          const { fields, other } = h.flattenErrors(err);
+          const { fields, other } = flattenErrors(err);
           this.showErrors(fields, other);
         } else {
           this.setData({ formError: err.message });

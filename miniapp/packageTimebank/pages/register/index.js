@@ -1,13 +1,14 @@
 // 登记志愿者: the services I can give (chips, several), and my team (optional). Registration is by real name:
 // without a real name and ID number on the profile the server answers 409 profile_incomplete, and the page
-// sends the user to 我的 to fill them. Registering again updates the skills and team.
+// opens the real-name form (packageMe), which comes back here when saved. Registering again updates the skills
+// and team.
 const careMode = require('../../../behaviors/care-mode');
 const needsLogin = require('../../behaviors/needs-login');
 const timebank = require('../../services/timebank');
 const tb = require('../../utils/timebank');
 const { showError } = require('../../../utils/request');
 
-const ME_TAB = '/pages/me/index';
+const PROFILE_URL = '/packageMe/pages/profile/index';
 const MISSING_WORDS = { real_name: '真实姓名', id_number: '身份证号码' };
 
 Component({
@@ -104,14 +105,14 @@ Component({
       showError(err);
     },
 
-    /** 志愿者实行实名登记: say what is missing, and offer to go to 我的 to fill it. */
+    /** 志愿者实行实名登记: say what is missing, and offer the real-name form to fill it. */
     askProfile(err) {
       const missing = ((err.data && err.data.missing) || []).map((m) => MISSING_WORDS[m] || m);
       const profileText = missing.length ? `还需要填写：${missing.join('、')}。` : '';
       this.setData({ profileText: `${err.message}${profileText}` });
       wx.showModal({
         title: '需要实名信息',
-        content: `志愿者需要实名登记。${profileText}请到“我的”页面填写后再来登记。`,
+        content: `志愿者需要实名登记。${profileText}请先填写实名信息，保存后会回到这里。`,
         confirmText: '去填写',
         cancelText: '稍后',
         success: (res) => {
@@ -120,8 +121,12 @@ Component({
       });
     },
 
+    /** The real-name form; once saved it comes back here, and 登记 can be pressed again. */
     goProfile() {
-      wx.switchTab({ url: ME_TAB });
+      wx.navigateTo({
+        url: PROFILE_URL,
+        events: { saved: () => this.setData({ profileText: '' }) },
+      });
     },
   },
 });

@@ -1,8 +1,10 @@
 // Choosing a region step by step (城市 › 区县 › 街道 › 社区) from GET /regions. Levels with a single region
 // (the province, the demo city) are passed through to the first real choice. Emits `change` with
-// {code, name, pathText} for the region now chosen: once after the pass-through, and on every tap.
-const careMode = require('../../../behaviors/care-mode');
-const { listRegions } = require('../../../services/regions');
+// {code, name, level, pathText} for the region now chosen: once after the pass-through, and on every tap.
+// Shared by the time bank (packageTimebank: where to serve, where care is wanted) and the real-name form
+// (packageMe: 所在社区), so it lives in the main package.
+const careMode = require('../../behaviors/care-mode');
+const { listRegions } = require('../../services/regions');
 
 const MAX_PASS_THROUGH = 3;
 
@@ -53,7 +55,7 @@ Component({
       const pathText = shown.map((r) => r.name).join(' › ');
       this.setData({ pathText, canGoUp: path.length > this._floor });
       const region = path[path.length - 1];
-      if (region) this.triggerEvent('change', { code: region.code, name: region.name, pathText });
+      if (region) this.triggerEvent('change', { code: region.code, name: region.name, level: region.level, pathText });
     },
 
     onRegionTap(e) {

@@ -10,6 +10,12 @@ jscode2session answers by the code it is given:
   slow                 answers after `slow_seconds` (longer than the client's timeout)
   html                 HTTP 502 with an HTML page (a proxy in the way)
 Anything else is 40029. A wrong appid / secret / grant_type is 40013 / 40125 / 40002.
+
+getuserphonenumber (a valid access token, else 40001) answers by the code:
+  phone-<11 digits>    success with that mainland number (a code works once: then 40029)
+  intl-<digits>        success with a number of country code 1
+  busy                 -1 system busy
+Anything else is 40029.
 """
 
 from __future__ import annotations
@@ -129,7 +135,32 @@ class FakeWeChat:
             if answer == "500":
                 return 500, None
             return self.error(answer, "ok" if answer == 0 else "scripted")
+        if path == "/wxa/business/getuserphonenumber":
+            return self.getuserphonenumber(params, body)
         return 404, {"errcode": 40066, "errmsg": "invalid url"}
+
+    def getuserphonenumber(self, params: dict, body: dict) -> tuple[int, dict]:
+        token = params.get("access_token", "")
+        if not token.startswith("token-") or token in self.expired_tokens:
+            return self.error(40001, "invalid credential, access_token is invalid")
+        code = body.get("code") or ""
+        if code == "busy":
+            return self.error(-1, "system error")
+        prefix, _, number = code.partition("-")
+        if prefix not in ("phone", "intl") or not number.isdigit():
+            return self.error(40029, "invalid code")
+        with self.lock:
+            if code in self.used_codes:
+                return self.error(40029, "invalid code")
+            self.used_codes.add(code)
+        country = "86" if prefix == "phone" else "1"
+        info = {
+            "phoneNumber": number if country == "86" else f"+{country} {number}",
+            "purePhoneNumber": number,
+            "countryCode": country,
+            "watermark": {"timestamp": int(time.time()), "appid": APP_ID},
+        }
+        return 200, {"errcode": 0, "errmsg": "ok", "phone_info": info}
 
     @staticmethod
     def error(code: int, message: str) -> tuple[int, dict]:

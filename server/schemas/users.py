@@ -36,3 +36,13 @@ class UserUpdateSchema(ma.Schema):
         metadata={"description": "11-digit mainland mobile number"},
     )
     region_code = ma.fields.String(validate=ma.validate.Length(min=2, max=12))
+
+
+class PhoneCodeSchema(ma.Schema):
+    """The code of a `<button open-type="getPhoneNumber">` tap (single use, five minutes)."""
+
+    code = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=128),
+        metadata={"description": "e.detail.code of bindgetphonenumber"},
+    )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,13 +27,10 @@ from server.errors import Conflict, NotFound
 from server.models.common import Notification
 from server.models.users import User
 from server.services import wechat
-from server.services.wechat import WeChatClient, WeChatUnavailable
+from server.services.wechat import WeChatClient, WeChatUnavailable, access_token
 
 log = logging.getLogger(__name__)
 
-TOKEN_KEY = "wechat:access_token"
-TOKEN_LOCK = "wechat:access_token:lock"
-TOKEN_EARLY_SECONDS = 300  # refresh this long before WeChat's expiry
 FIELD_LIMITS = {"thing": 20, "phrase": 5, "name": 10, "character_string": 32, "number": 32}
 
 
@@ -80,37 +76,6 @@ def message_fields(notification, template: dict) -> dict[str, str]:
         field: cut(field, _source(notification, source))
         for field, source in template["data"].items()
     }
-
-
-def access_token(client: WeChatClient, r: redis.Redis, *, rejected: str | None = None) -> str:
-    """The cached access token, refreshed by one process at a time. With `rejected` (a token
-    WeChat just refused), a new one is forced, unless another process already replaced it."""
-
-    def usable(token: str | None) -> bool:
-        return bool(token) and token != rejected
-
-    cached = r.get(TOKEN_KEY)
-    if usable(cached):
-        return cached
-    deadline = time.monotonic() + 5
-    while True:
-        if r.set(TOKEN_LOCK, "1", nx=True, ex=30):
-            try:
-                # Another process may have refreshed it between our read and our lock.
-                cached = r.get(TOKEN_KEY)
-                if usable(cached):
-                    return cached
-                token, seconds = wechat.stable_token(client, force_refresh=rejected is not None)
-                r.set(TOKEN_KEY, token, ex=max(60, seconds - TOKEN_EARLY_SECONDS))
-                return token
-            finally:
-                r.delete(TOKEN_LOCK)
-        time.sleep(0.05)  # another process is refreshing: use what it stores
-        cached = r.get(TOKEN_KEY)
-        if usable(cached):
-            return cached
-        if time.monotonic() > deadline:
-            raise WeChatUnavailable("access token refresh is taking too long")
 
 
 @dataclass(frozen=True)

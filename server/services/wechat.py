@@ -1,7 +1,9 @@
 """WeChat's server API, called with `requests` (POLICY.md, "WeChat platform").
 
-Only what the server itself must do: exchange a login code for an openid (jscode2session).
-WeChat's `errcode` answers become domain errors with clear statuses:
+Only what the server itself must do: exchange a login code for an openid (jscode2session), keep
+an access token (stable_token, cached in Redis), send subscribe messages, and exchange a
+`getPhoneNumber` code for the mobile number (getuserphonenumber). jscode2session's `errcode`
+answers become domain errors with clear statuses:
 
 | errcode | meaning                    | answer |
 | ------- | -------------------------- | ------ |
@@ -11,18 +13,30 @@ WeChat's `errcode` answers become domain errors with clear statuses:
 | 40226   | blocked user               | 403 wechat_user_blocked |
 | -1      | WeChat busy                | 503 wechat_busy |
 | other, timeout, no connection, not JSON | | 503 wechat_unavailable |
+
+getuserphonenumber: 40029 (invalid, used or expired code) is 422 `wechat_phone_code_invalid` on
+`code`; -1 is 503 `wechat_busy`; 40001/42001 refresh the token once; anything else is 503.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
+import redis
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from server.errors import DomainError, Forbidden, RateLimited, ServiceUnavailable, Unauthorized
+from server.errors import (
+    DomainError,
+    Forbidden,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthorized,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +189,42 @@ def stable_token(client: WeChatClient, *, force_refresh: bool = False) -> tuple[
     return answer["access_token"], int(answer.get("expires_in", 7200))
 
 
+TOKEN_KEY = "wechat:access_token"
+TOKEN_LOCK = "wechat:access_token:lock"
+TOKEN_EARLY_SECONDS = 300  # refresh this long before WeChat's expiry
+
+
+def access_token(client: WeChatClient, r: redis.Redis, *, rejected: str | None = None) -> str:
+    """The cached access token, refreshed by one process at a time. With `rejected` (a token
+    WeChat just refused), a new one is forced, unless another process already replaced it."""
+
+    def usable(token: str | None) -> bool:
+        return bool(token) and token != rejected
+
+    cached = r.get(TOKEN_KEY)
+    if usable(cached):
+        return cached
+    deadline = time.monotonic() + 5
+    while True:
+        if r.set(TOKEN_LOCK, "1", nx=True, ex=30):
+            try:
+                # Another process may have refreshed it between our read and our lock.
+                cached = r.get(TOKEN_KEY)
+                if usable(cached):
+                    return cached
+                token, seconds = stable_token(client, force_refresh=rejected is not None)
+                r.set(TOKEN_KEY, token, ex=max(60, seconds - TOKEN_EARLY_SECONDS))
+                return token
+            finally:
+                r.delete(TOKEN_LOCK)
+        time.sleep(0.05)  # another process is refreshing: use what it stores
+        cached = r.get(TOKEN_KEY)
+        if usable(cached):
+            return cached
+        if time.monotonic() > deadline:
+            raise WeChatUnavailable("access token refresh is taking too long")
+
+
 def send_subscribe_message(
     client: WeChatClient,
     *,
@@ -201,3 +251,49 @@ def send_subscribe_message(
         body=body,
     )
     return SendResult(int(answer.get("errcode", 0)), str(answer.get("errmsg", "")))
+
+
+def phone_number(client: WeChatClient, r: redis.Redis, *, code: str) -> str:
+    """The mobile number a `getPhoneNumber` button's `code` stands for (mainland numbers only):
+    `POST /wxa/business/getuserphonenumber`, the access token refreshed once if WeChat refuses it.
+    A code works once and for five minutes."""
+
+    def ask(token: str) -> dict:
+        return _post_json(
+            client,
+            "/wxa/business/getuserphonenumber",
+            params={"access_token": token},
+            body={"code": code},
+        )
+
+    try:
+        token = access_token(client, r)
+        answer = ask(token)
+        if answer.get("errcode") in TOKEN_INVALID:
+            answer = ask(access_token(client, r, rejected=token))
+    except WeChatUnavailable as exc:
+        log.warning("getuserphonenumber unavailable: %s", exc)
+        raise _unavailable() from exc
+    errcode = answer.get("errcode", 0)
+    if errcode:
+        log.info("getuserphonenumber errcode %s", errcode)
+    if errcode == 40029:  # invalid, used or older than five minutes
+        raise ValidationFailed(
+            {"code": ["微信手机号授权已失效，请再点一次“使用微信绑定的手机号”。"]},
+            error="wechat_phone_code_invalid",
+        )
+    if errcode == BUSY:
+        raise ServiceUnavailable(
+            "微信服务繁忙，请稍后再试，或直接填写手机号。", error="wechat_busy"
+        )
+    if errcode:
+        raise _unavailable()
+    info = answer.get("phone_info") or {}
+    if (info.get("watermark") or {}).get("appid") != client.app_id:
+        log.warning("getuserphonenumber: watermark of another appid")
+        raise _unavailable()
+    if info.get("countryCode") != "86" or not info.get("purePhoneNumber"):
+        raise ValidationFailed(
+            {"code": ["只能绑定中国大陆手机号，请直接填写手机号。"]}, error="phone_not_mainland"
+        )
+    return info["purePhoneNumber"]

@@ -9,6 +9,7 @@ from server.extensions import redis_client
 from server.models.common import Notification
 from server.models.users import User
 from server.services import common, outbox
+from server.services import wechat as wechat_service
 from server.services.wechat import WeChatClient
 from tests.fake_wechat import APP_ID, APP_SECRET
 
@@ -139,7 +140,7 @@ def test_an_expired_token_is_refreshed_once_then_the_message_sent(
 ):
     notify(session, resident_user)
     send(session, wechat, r)  # caches a token
-    fake_wechat.expired_tokens.add(r.get(outbox.TOKEN_KEY))
+    fake_wechat.expired_tokens.add(r.get(wechat_service.TOKEN_KEY))
     issued = fake_wechat.tokens_issued
     notification = notify(session, resident_user)
     assert send(session, wechat, r)["sent"] == 1
@@ -239,7 +240,7 @@ def test_one_process_at_a_time_refreshes_the_token(wechat, r, fake_wechat):
     tokens = []
 
     def fetch():
-        tokens.append(outbox.access_token(wechat, r))
+        tokens.append(wechat_service.access_token(wechat, r))
 
     threads = [threading.Thread(target=fetch) for _ in range(8)]
     for thread in threads:
@@ -248,4 +249,4 @@ def test_one_process_at_a_time_refreshes_the_token(wechat, r, fake_wechat):
         thread.join(timeout=10)
     assert fake_wechat.tokens_issued == issued + 1
     assert len(set(tokens)) == 1 and len(tokens) == 8
-    assert 0 < r.ttl(outbox.TOKEN_KEY) <= 7200 - outbox.TOKEN_EARLY_SECONDS
+    assert 0 < r.ttl(wechat_service.TOKEN_KEY) <= 7200 - wechat_service.TOKEN_EARLY_SECONDS

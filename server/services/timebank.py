@@ -978,7 +978,7 @@ def _history(session: Session, *, user_id: int, account_id: int) -> dict:
 
 
 def _cached_history(
-    session: Session, cache: redis.Redis | None, *, user_id: int, account: Account
+    session: Session, cache: redis.Redis | None, *, user_id: int, account_id: int, version: int
 ) -> dict:
     """`_history`, from Redis when it was written for the account's current version.
 
@@ -986,7 +986,7 @@ def _cached_history(
     given bumps it too), so a history kept for an older version is never used. A history
     computed while a change commits may be newer than the version it is filed under, never
     older: the version is read first."""
-    key = SUMMARY_KEY.format(account.id)
+    key = SUMMARY_KEY.format(account_id)
     if cache is not None:
         try:
             text = cache.get(key)
@@ -994,10 +994,10 @@ def _cached_history(
             cache, text = None, None
         if text is not None:
             history = json.loads(text)
-            if history["version"] == account.version:
+            if history["version"] == version:
                 return history
-    history = _history(session, user_id=user_id, account_id=account.id)
-    history["version"] = account.version
+    history = _history(session, user_id=user_id, account_id=account_id)
+    history["version"] = version
     if cache is not None:
         try:
             cache.set(key, json.dumps(history), ex=SUMMARY_SECONDS)
@@ -1016,22 +1016,42 @@ def account_summary(
 ) -> dict:
     """Balance, earned, spent, star level, entries, and the certificate summary. The totals over
     the whole history are cached per account version (`_cached_history`); the balance, the page
-    of entries and the name are read every time."""
-    account = ledger.account_of(session, user_id=principal.id)
-    history = _cached_history(session, cache, user_id=principal.id, account=account)
-    entries = session.scalars(
-        select(ledger.Entry)
-        .where(ledger.Entry.account_id == account.id)
-        .order_by(ledger.Entry.id.desc())
+    of entries and the name are read every time (the account and the name in one query, the
+    entries as plain rows)."""
+    mine = (
+        select(Account.id, Account.balance, Account.version, User.real_name)
+        .join(User, User.id == Account.user_id)
+        .where(Account.user_id == principal.id)
+    )
+    row = session.execute(mine).one_or_none()
+    if row is None:  # the first visit: the account is made
+        ledger.account_of(session, user_id=principal.id)
+        row = session.execute(mine).one()
+    account_id, balance, version, real_name = row
+    history = _cached_history(
+        session, cache, user_id=principal.id, account_id=account_id, version=version
+    )
+    entry = ledger.Entry
+    entries = session.execute(
+        select(
+            entry.id,
+            entry.kind,
+            entry.minutes,
+            entry.ref_type,
+            entry.ref_id,
+            entry.reason,
+            entry.created_at,
+        )
+        .where(entry.account_id == account_id)
+        .order_by(entry.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
-    ).all()
+    ).mappings()
     verified = history["earned_minutes"]
     star = ledger.star_level(verified)
-    user = session.get(User, principal.id)
     first, last = history["first_served_on"], history["last_served_on"]
     return {
-        "balance_minutes": account.balance,
+        "balance_minutes": balance,
         "held_minutes": history["held_minutes"],
         "earned_minutes": verified,
         "spent_minutes": history["spent_minutes"],
@@ -1041,20 +1061,9 @@ def account_summary(
         "star_level": star,
         "next_star_hours": ledger.STAR_HOURS[star] if star < len(ledger.STAR_HOURS) else None,
         "entries_total": history["entries_total"],
-        "entries": [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "minutes": e.minutes,
-                "ref_type": e.ref_type,
-                "ref_id": e.ref_id,
-                "reason": e.reason,
-                "created_at": e.created_at,
-            }
-            for e in entries
-        ],
+        "entries": list(entries),
         "certificate": {
-            "name": user.real_name,
+            "name": real_name,
             "verified_minutes": verified,
             "services": history["services"],
             "first_served_on": date.fromisoformat(first) if first else None,

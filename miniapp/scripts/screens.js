@@ -69,119 +69,52 @@ function day(days) {
 // ---------------------------------------------------------------------------------------------------------------
 // Demo data: 衢州 (柯城区 330802, 衢江区 330803), as the API answers (server/schemas/*). Names come masked the
 // way the server masks them (surname kept: 王**), ID and phone numbers too.
+//
+// Most of it is the jest tests' own answers (test/fixtures/*.js: plain node modules, no jest in them, shaped like a
+// demo-seeded server's), taken as they are or with a few overrides where a picture needs more: a real place by
+// HERE instead of a seed one tagged 演示数据, a city-wide campaign's numbers, last year's campaign instead of the
+// seed's 2013 one, and times before NOW (some fixtures carry fixed timestamps later that day). What no fixture
+// holds is written out here: the region tree, the users, 时间银行.
+
+const facilities = require('../test/fixtures/facilities');
+const assistance = require('../test/fixtures/assistance');
+const charity = require('../test/fixtures/charity');
+const workbench = require('../test/fixtures/worker');
 
 const TOKENS = { tokens: { access_token: 'demo-access', refresh_token: 'demo-refresh' } };
 const HERE = { latitude: 28.9695, longitude: 118.8712 }; // 府山街道坊门街社区
 
+/** 坊门街社区's home-care centre, a real place rather than the fixture's demo one (its tag would say 演示数据). */
 function facility(overrides) {
-  return Object.assign(
-    {
-      id: 101,
-      type: 'home_care',
-      type_name: '居家养老服务照料中心',
-      name: '坊门街社区居家养老服务照料中心',
-      region_code: '330802001001',
-      address: '柯城区府山街道坊门街社区服务中心一楼',
-      lat: 28.9702,
-      lng: 118.8726,
-      phone: '0570-3021846',
-      always_open: false,
-      opening_hours: {
-        mon: ['08:00-11:30', '13:30-17:00'],
-        tue: ['08:00-11:30', '13:30-17:00'],
-        wed: ['08:00-11:30', '13:30-17:00'],
-        thu: ['08:00-11:30', '13:30-17:00'],
-        fri: ['08:00-11:30', '13:30-17:00'],
-        sat: ['08:30-11:30'],
-      },
-      open_now: true,
-      capacity: 30,
-      capacity_unit: 'persons',
-      occupancy: 12,
-      available: 18,
-      full: false,
-      occupancy_updated_at: at(0, '09:40'),
-      occupancy_age_s: 3000,
-      services: ['meals', 'day_care', 'rehabilitation', 'bathing'],
-      service_names: ['助餐', '日托', '康复', '助浴'],
-      hazards: [],
-      hazard_names: [],
-      step_free: true,
-      accessible_toilet: true,
-      pets_allowed: false,
-      status: 'open',
-      status_name: '开放',
-      shelter_level: null,
-      contact_name: null,
-      contact_phone: null,
-      description: '为辖区老人提供日间照料、老年食堂助餐和康复理疗，每周二上午有社区医生坐诊。',
-      activated: false,
-      is_demo: false,
-      version: 3,
-    },
-    overrides,
-  );
-}
-
-function shelter(overrides) {
-  return facility(
+  return facilities.facility(
     Object.assign(
       {
-        id: 773,
-        type: 'shelter',
-        type_name: '避灾安置场所',
-        name: '县学街社区避灾安置点',
-        region_code: '330802001002',
-        address: '柯城区府山街道县学街社区文化礼堂',
-        lat: 28.9668,
-        lng: 118.8689,
-        phone: '0570-3679886',
-        opening_hours: {},
-        open_now: false,
-        capacity: 120,
-        occupancy: 0,
-        available: 120,
-        occupancy_updated_at: null,
-        occupancy_age_s: null,
-        services: [],
-        service_names: [],
-        hazards: ['typhoon', 'flood'],
-        hazard_names: ['台风', '洪涝'],
-        shelter_level: 'community',
-        contact_name: '陈**',
-        contact_phone: '131****9094',
-        description: null,
-        accessible_toilet: false,
+        name: '坊门街社区居家养老服务照料中心',
+        region_code: '330802001001',
+        address: '柯城区府山街道坊门街社区服务中心一楼',
+        lat: 28.9702,
+        lng: 118.8726,
+        phone: '0570-3021846',
+        services: ['meals', 'day_care', 'rehabilitation', 'bathing'],
+        service_names: ['助餐', '日托', '康复', '助浴'],
+        description: '为辖区老人提供日间照料、老年食堂助餐和康复理疗，每周二上午有社区医生坐诊。',
+        is_demo: false,
       },
       overrides,
     ),
   );
 }
 
+/** The fixture's shelter of 县学街社区 (台风, 洪涝), not marked as demo data. */
+function shelter(overrides) {
+  return facilities.shelter(Object.assign({ is_demo: false }, overrides));
+}
+
 const NEARBY = [
   facility({ distance_m: 160 }),
   shelter({ distance_m: 420 }),
-  facility({
-    id: 205,
-    type: 'elder_institution',
-    type_name: '养老机构',
-    name: '柯城区社会福利中心',
-    address: '柯城区花园街道百汇路2号',
-    lat: 28.9611,
-    lng: 118.8822,
-    phone: '0570-3087120',
-    always_open: true,
-    opening_hours: {},
-    capacity: 260,
-    capacity_unit: 'beds',
-    occupancy: 260,
-    available: 0,
-    full: true,
-    services: ['rehabilitation', 'medical_care', 'respite'],
-    service_names: ['康复', '医养结合', '喘息服务'],
-    distance_m: 1380,
-    description: null,
-  }),
+  // 柯城区社会福利中心, full, as the fixture's answer around 坊门街社区 has it; placed where it stands.
+  Object.assign(facilities.nearbyAnswer().items[2], { lat: 28.9611, lng: 118.8822, phone: '0570-3087120', distance_m: 1380 }),
   shelter({
     id: 812,
     name: '衢江区樟潭街道避灾安置中心',
@@ -199,70 +132,10 @@ const NEARBY = [
   }),
 ];
 
-const TYPHOON = {
-  id: 1,
-  name: '2026年第5号台风“梅花”',
-  hazard: 'typhoon',
-  hazard_name: '台风',
-  region_code: '330802',
-  region_name: '柯城区',
-  starts_at: at(-1, '18:00'),
-  closed_at: null,
-  active: true,
-  shelters_activated: 184,
-};
+const TYPHOON = workbench.emergency({ name: '2026年第5号台风“梅花”' });
 
-const PROGRAMS = [
-  {
-    code: 'dibao',
-    name: '最低生活保障（低保）',
-    purpose: '家庭人均收入低于当地低保标准时，按月补足差额，保障基本生活。',
-    who_may_apply: '户籍在本地、共同生活的家庭成员人均月收入低于当地低保标准，且家庭财产符合规定的家庭，以家庭为单位申请。',
-    documents: ['申请人身份证', '户口簿', '家庭成员收入证明', '家庭财产情况说明', '银行账户信息'],
-    amount_kind: 'monthly',
-    standard_urban_fen: 48000,
-    standard_rural_fen: 33200,
-  },
-  {
-    code: 'tekun',
-    name: '特困人员救助供养',
-    purpose: '为无劳动能力、无生活来源、无法定赡养抚养扶养义务人的老人、残疾人和未成年人提供基本生活和照料。',
-    who_may_apply: '年满 60 周岁的老人、重度残疾人或未满 18 周岁的未成年人，无劳动能力、无生活来源，且无人赡养、抚养或扶养。',
-    documents: ['申请人身份证', '户口簿', '家庭成员收入证明', '残疾证（如有）', '供养方式意愿（在家或机构）'],
-    amount_kind: 'monthly',
-    standard_urban_fen: 62400,
-    standard_rural_fen: 43160,
-  },
-  {
-    code: 'temporary',
-    name: '临时救助',
-    purpose: '因火灾、交通事故、突发重病等意外，基本生活暂时出现严重困难时给予的一次性救助。',
-    who_may_apply: '遭遇突发事件、意外伤害或重大疾病，基本生活陷入困境的家庭或个人。同一原因一年内最多申请一次。',
-    documents: ['申请人身份证', '户口簿', '家庭成员收入证明', '困难原因证明（如医院票据、事故证明）'],
-    amount_kind: 'one_off',
-    standard_urban_fen: 48000,
-    standard_rural_fen: 33200,
-  },
-  {
-    code: 'medical',
-    name: '医疗救助',
-    purpose: '对医保报销后个人仍需负担的医疗费用，按比例给予救助，每年有封顶。',
-    who_may_apply: '低保、特困人员及其他低收入家庭中看病负担重的成员。',
-    documents: ['申请人身份证', '户口簿', '医疗费用发票及医保结算单', '诊断证明'],
-    amount_kind: 'one_off',
-    standard_urban_fen: 48000,
-    standard_rural_fen: 33200,
-  },
-];
-
-const COUNTIES = [
-  ['330802', '柯城区'],
-  ['330803', '衢江区'],
-  ['330822', '常山县'],
-  ['330824', '开化县'],
-  ['330825', '龙游县'],
-  ['330881', '江山市'],
-].map(([code, name]) => ({ code, name, level: 'county', parent_code: '330800', is_urban: true }));
+const PROGRAMS = assistance.programs();
+const COUNTIES = assistance.counties();
 
 // The region tree the pickers walk (server/seed.py): 浙江省 › 衢州市 › counties › 柯城区's townships › 府山街道's communities.
 const regionRow = (code, name, level, parent, urban = true) => ({ code, name, level, parent_code: parent, is_urban: urban });
@@ -305,116 +178,58 @@ const NEWCOMER = Object.assign({}, RESIDENT, {
   profile_complete: false,
 });
 
-const WORKER = {
-  id: 3,
-  real_name: '周**',
-  id_number: '330802********0038',
-  phone: '138****0003',
-  region_code: '330802001001',
-  roles: ['resident', 'worker'],
-  worker_level: 'township',
-  worker_region_code: '330802001',
-  profile_complete: true,
-};
+const WORKER = workbench.me({ worker_level: 'township', worker_region_code: '330802001' });
 
-const MEMBERS = [
-  { relation: 'self', age: 70, monthly_income_fen: 20000, disability_grade: null, student: false },
-  { relation: 'spouse', age: 68, monthly_income_fen: 10000, disability_grade: 2, student: false },
-];
-
+/** 王**'s 低保 application (the fixture's, 坊门街社区), accepted and waiting for the home visit. */
 function application(overrides) {
-  return Object.assign(
-    {
-      id: 13,
-      number: 'DB-330802-2026-000013',
-      program: 'dibao',
-      status: 'accepted',
-      status_name: '已受理，待入户调查',
-      version: 5,
-      applicant_name: '王**',
-      applicant_id_number: '330802********0012',
-      agent_id: null,
-      region_code: '330802001001',
-      is_urban: true,
-      members: MEMBERS,
-      assets: { financial_fen: 100000, vehicles: 0, properties: 1 },
-      reason: '老伴二级残疾，两人靠养老金生活，看病花销大。',
-      emergency: false,
-      cause: null,
-      medical_out_of_pocket_fen: 0,
-      relatives: [],
-      near_relative: false,
-      submitted_at: at(-6, '09:12'),
-      dibao_standard_fen: 48000,
-      program_standard_fen: null,
-      investigation: null,
-      verified_household_size: null,
-      verified_income_fen: null,
-      proposal: null,
-      proposed_amount_fen: null,
-      notice_starts_on: null,
-      notice_ends_on: null,
-      amount_fen: null,
-      start_month: null,
-      decided_at: null,
-      decision_reasons: null,
-      review_due_on: null,
-      paid_first_fen: 0,
-      flagged: false,
-      due_on: day(13),
-      overdue: false,
-      missing: null,
-      allowed_actions: ['withdraw'],
-      created_at: at(-7, '20:05'),
-      updated_at: at(-1, '09:15'),
-    },
-    overrides,
+  return assistance.application(
+    Object.assign(
+      {
+        number: 'DB-330802-2026-000013',
+        status: 'accepted',
+        status_name: '已受理，待入户调查',
+        version: 5,
+        submitted_at: at(-6, '09:12'),
+        dibao_standard_fen: 48000,
+        due_on: day(13),
+        allowed_actions: ['withdraw'],
+        created_at: at(-7, '20:05'),
+        updated_at: at(-1, '09:15'),
+      },
+      overrides,
+    ),
   );
 }
 
-function event(id, action, from, to, createdAt, extra) {
-  return Object.assign(
-    { id, actor_id: 7, action, from_status: from, to_status: to, comment: null, data: null, created_at: createdAt },
-    extra,
-  );
-}
-
+// Sent back once for two documents, then accepted (the course of the fixture's acceptedDetail, before NOW).
+const attached = (id, kind, filename, size, createdAt) =>
+  assistance.attachment({ id, kind, filename, content_type: /\.pdf$/.test(filename) ? 'application/pdf' : 'image/jpeg', size, created_at: createdAt });
 const MY_APPLICATION = application({
   attachments: [
-    { id: 'a1', kind: '申请人身份证', filename: '身份证.jpg', content_type: 'image/jpeg', size: 312000, created_at: at(-7, '20:20') },
-    { id: 'a2', kind: '户口簿', filename: '户口簿.jpg', content_type: 'image/jpeg', size: 286000, created_at: at(-7, '20:22') },
-    { id: 'a3', kind: '家庭财产情况说明', filename: '财产说明.pdf', content_type: 'application/pdf', size: 98000, created_at: at(-3, '15:40') },
-    { id: 'a4', kind: '银行账户信息', filename: '银行卡.jpg', content_type: 'image/jpeg', size: 201000, created_at: at(-3, '15:42') },
+    attached('a1', '申请人身份证', '身份证.jpg', 312000, at(-7, '20:20')),
+    attached('a2', '户口簿', '户口簿.jpg', 286000, at(-7, '20:22')),
+    attached('a3', '家庭财产情况说明', '财产说明.pdf', 98000, at(-3, '15:40')),
+    attached('a4', '银行账户信息', '银行卡.jpg', 201000, at(-3, '15:42')),
   ],
   events: [
-    event(1, 'create', null, 'draft', at(-7, '20:05'), { actor_id: 21 }),
-    event(2, 'submit', 'draft', 'submitted', at(-6, '09:12'), { actor_id: 21 }),
-    event(3, 'return', 'submitted', 'returned', at(-4, '14:30'), {
+    assistance.event(1, 'create', null, 'draft', { actor_id: 21, created_at: at(-7, '20:05') }),
+    assistance.event(2, 'submit', 'draft', 'submitted', { actor_id: 21, created_at: at(-6, '09:12') }),
+    assistance.event(3, 'return', 'submitted', 'returned', {
+      actor_id: 7,
       comment: '请补充后重新提交',
       data: { missing: ['家庭财产情况说明', '银行账户信息'] },
+      created_at: at(-4, '14:30'),
     }),
-    event(4, 'submit', 'returned', 'submitted', at(-3, '15:45'), { actor_id: 21 }),
-    event(5, 'accept', 'submitted', 'accepted', at(-1, '09:15')),
+    assistance.event(4, 'submit', 'returned', 'submitted', { actor_id: 21, created_at: at(-3, '15:45') }),
+    assistance.event(5, 'accept', 'submitted', 'accepted', { actor_id: 7, created_at: at(-1, '09:15') }),
   ],
 });
 
-const ELIGIBLE = {
-  program: 'dibao',
-  eligible: true,
-  standard_fen: 48000,
-  household_size: 2,
-  total_income_fen: 30000,
-  per_capita_income_fen: 15000,
-  amount_fen: 66000,
-  amount_kind: 'monthly',
-  reasons: [
-    { test: 'income_below_standard', passed: true, message: '家庭月人均收入 150.00 元，低于当地低保标准 480.00 元。' },
-    { test: 'assets_within_limit', passed: true, message: '家庭人均存款等金融资产 500.00 元，没有超过 11520.00 元（低保标准 480.00 元的 24 倍）。' },
-    { test: 'vehicles', passed: true, message: '家庭没有机动车，符合规定。' },
-    { test: 'properties', passed: true, message: '家庭有住房 1 套，符合规定。' },
-    { test: 'amount_estimate', passed: true, message: '每月救助金额按（低保标准 480.00 元 − 人均收入 150.00 元）× 2 人估算，共 660.00 元。' },
-  ],
-};
+// 低保 for two elders with 300 yuan a month (the fixture's answer), who own their home (as the form says), with
+// the estimate the server adds.
+const ELIGIBLE = assistance.eligible();
+ELIGIBLE.reasons[3].message = '家庭有住房 1 套，符合规定。';
+ELIGIBLE.reasons.push({ test: 'amount_estimate', passed: true, message: '每月救助金额按（低保标准 480.00 元 − 人均收入 150.00 元）× 2 人估算，共 660.00 元。' });
 
 // 时间银行
 const ACCOUNT = {
@@ -572,33 +387,28 @@ const BOOKINGS = [
 ];
 
 // 慈善
+/** The fixture's 2026年慈善一日捐 with the numbers of a city-wide campaign in November (the seed's are a handful). */
 function campaign(overrides) {
-  return Object.assign(
-    {
-      id: 2,
-      name: '2026年慈善一日捐',
-      purpose: '捐出一天的收入，帮助困难家庭的孩子上学、看病和过冬。',
-      region_code: '330800',
-      region_name: '衢州市',
-      starts_on: '2026-01-01',
-      ends_on: '2026-12-31',
-      open: true,
-      target_fen: 1000000000,
-      purposes: ['education', 'hardship', 'medical', 'elderly'],
-      purpose_names: ['助学', '助困', '助医', '助老'],
-      received_fen: 612345600,
-      goods_received_fen: 13200000,
-      pledged_fen: 2105000,
-      donors: 3128,
-      disbursed_fen: 218000000,
-      goods_distributed_fen: 6100000,
-      balance_fen: 394345600,
-      goods_balance_fen: 7100000,
-      progress_percent: 62.6,
-    },
-    overrides,
+  return charity.campaign(
+    Object.assign(
+      {
+        received_fen: 612345600,
+        goods_received_fen: 13200000,
+        pledged_fen: 2105000,
+        donors: 3128,
+        disbursed_fen: 218000000,
+        goods_distributed_fen: 6100000,
+        balance_fen: 394345600,
+        goods_balance_fen: 7100000,
+        progress_percent: 62.6,
+      },
+      overrides,
+    ),
   );
 }
+
+/** The seed's 2013 campaign and its report (fixtures) as last year's, without the fixture's （演示） marks. */
+const lastYear = (value) => JSON.parse(JSON.stringify(value).replace(/2013(?=[-年])/g, '2025').replace(/（演示）/g, ''));
 
 const CAMPAIGNS = [
   campaign(),
@@ -623,118 +433,20 @@ const CAMPAIGNS = [
     goods_balance_fen: 2300000,
     progress_percent: 21.9,
   }),
-  campaign({
-    id: 1,
-    name: '2025年慈善一日捐',
-    purpose: '“慈善一日捐”：机关、企事业单位和个人捐出一天的收入，用于助学、助困、助医。',
-    starts_on: '2025-01-01',
-    ends_on: '2025-12-31',
-    open: false,
-    target_fen: 900000000,
-    purposes: ['education', 'hardship', 'medical'],
-    purpose_names: ['助学', '助困', '助医'],
-    received_fen: 895890000,
-    goods_received_fen: 18000000,
-    pledged_fen: 0,
-    donors: 4267,
-    disbursed_fen: 785680000,
-    goods_distributed_fen: 18000000,
-    balance_fen: 110210000,
-    goods_balance_fen: 0,
-    progress_percent: 101.5,
-  }),
+  lastYear(charity.campaign2013({ donors: 4267 })),
 ];
 
-const GIFT = {
-  id: 441,
-  campaign_id: 2,
-  kind: 'money',
-  amount_fen: 20000,
-  amount_text: '200.00 元',
-  channel: 'wechat',
-  description: null,
-  quantity: null,
-  unit: null,
-  donor_name: '王秀英',
-  anonymous: false,
-  message: '祝孩子们学业进步',
-  unit_name: '衢州市柯城区府山街道办事处',
-  department: '社会事务办',
-  region_code: '330802001001',
-  status: 'confirmed',
-  status_name: '已确认',
-  receipt_number: 'CS-2026-003128',
-  confirmed_at: at(-1, '15:20'),
-  voided_at: null,
-  void_reason: null,
-  created_at: at(-3, '19:42'),
-};
+// 王秀英's gift to the 慈善一日捐 through her work unit, confirmed yesterday, and its receipt (the fixtures').
+const RECEIPT_NUMBER = 'CS-2026-003128';
+const UNIT = { unit_name: '衢州市柯城区府山街道办事处', department: '社会事务办' };
+const GIFT = charity.confirmedGift(Object.assign({ receipt_number: RECEIPT_NUMBER, confirmed_at: at(-1, '15:20'), created_at: at(-3, '19:42') }, UNIT));
+const RECEIPT = charity.receipt({ receipt_number: RECEIPT_NUMBER, unit_name: UNIT.unit_name, date: day(-1) });
 
-const RECEIPT = {
-  receipt_number: 'CS-2026-003128',
-  donor_name: '王秀英',
-  unit_name: '衢州市柯城区府山街道办事处',
-  kind: 'money',
-  amount_fen: 20000,
-  amount_figures: '200.00 元',
-  amount_words: '贰佰元整',
-  description: null,
-  quantity: null,
-  unit: null,
-  campaign_name: '2026年慈善一日捐',
-  date: day(-1),
-  issuer: '衢州市民政局',
-};
+const REPORT = Object.assign(lastYear(charity.report()), { campaign: CAMPAIGNS[2] });
 
-const REPORT = {
-  campaign: CAMPAIGNS[2],
-  by_purpose: [
-    { purpose: 'education', purpose_name: '助学', money_fen: 262000000, goods_fen: 0, count: 412 },
-    { purpose: 'hardship', purpose_name: '助困', money_fen: 311680000, goods_fen: 18000000, count: 655 },
-    { purpose: 'medical', purpose_name: '助医', money_fen: 212000000, goods_fen: 0, count: 198 },
-  ],
-  by_month: [
-    { month: '2025-03', in_fen: 109315426, goods_in_fen: 3393314, out_fen: 0 },
-    { month: '2025-04', in_fen: 97587062, goods_in_fen: 3351598, out_fen: 89418410 },
-    { month: '2025-09', in_fen: 21450000, goods_in_fen: 0, out_fen: 262000000 },
-    { month: '2025-12', in_fen: 0, goods_in_fen: 0, out_fen: 32502084 },
-  ],
-  recent_donations: [
-    { donor: '王**', unit_name: '柯城区府山街道办事处', kind: 'money', amount_fen: 2302048, description: null, confirmed_on: '2025-11-25' },
-    { donor: '孙**', unit_name: null, kind: 'goods', amount_fen: 558610, description: '大米', confirmed_on: '2025-11-24' },
-    { donor: '爱心人士', unit_name: null, kind: 'goods', amount_fen: 145081, description: '冬衣', confirmed_on: '2025-11-24' },
-    { donor: '张**', unit_name: '江山市供电公司', kind: 'money', amount_fen: 3404352, description: null, confirmed_on: '2025-11-24' },
-    { donor: '郭**', unit_name: '龙游县某造纸厂', kind: 'money', amount_fen: 1851479, description: null, confirmed_on: '2025-11-24' },
-    { donor: '爱心人士', unit_name: null, kind: 'money', amount_fen: 503061, description: null, confirmed_on: '2025-11-23' },
-  ],
-  units: [
-    { unit_name: '柯城区教育局', amount_fen: 90489285, donations: 641 },
-    { unit_name: '江山市供电公司', amount_fen: 90069305, donations: 538 },
-    { unit_name: '衢州市民政局机关', amount_fen: 86701693, donations: 135 },
-  ],
-  recent_disbursements: [
-    { id: 180, campaign_id: 1, kind: 'money', amount_fen: 2445229, description: null, purpose: 'medical', purpose_name: '助医', recipient_name: '高**', region_code: '330802', created_at: '2025-12-08T02:00:00+00:00' },
-    { id: 179, campaign_id: 1, kind: 'money', amount_fen: 4209375, description: null, purpose: 'education', purpose_name: '助学', recipient_name: '刘**', region_code: '330825', created_at: '2025-12-02T02:00:00+00:00' },
-  ],
-};
-
-// 工作台
+// 工作台: the fixtures' township worker 周**, the applications of 府山街道 waiting for them, the gifts to confirm.
 function queued(overrides) {
-  return application(
-    Object.assign(
-      {
-        id: 2,
-        number: 'DB-330802-2026-000002',
-        status: 'submitted',
-        status_name: '已提交，待受理',
-        applicant_name: '刘**',
-        region_code: '330802001002',
-        due_on: day(9),
-        allowed_actions: ['accept', 'return'],
-      },
-      overrides,
-    ),
-  );
+  return workbench.application(Object.assign({ number: 'DB-330802-2026-000002', due_on: day(3) }, overrides));
 }
 
 const QUEUE = [
@@ -750,7 +462,7 @@ const QUEUE = [
     overdue: true,
     allowed_actions: ['investigate', 'pay_first'],
   }),
-  queued({ id: 2, due_on: day(3) }),
+  queued(),
   queued({
     id: 9,
     number: 'DB-330802-2026-000009',
@@ -764,8 +476,6 @@ const QUEUE = [
     id: 11,
     number: 'TK-330802-2026-000011',
     program: 'tekun',
-    status: 'submitted',
-    status_name: '已提交，待受理',
     applicant_name: '郑**',
     near_relative: true,
     flagged: true,
@@ -774,67 +484,44 @@ const QUEUE = [
   }),
 ];
 
-const WORKER_APPLICATION = queued({
-  id: 2,
-  due_on: day(3),
+// The second of them as its detail (the fixture's: created and submitted for 刘** by a worker), with the household
+// and the documents.
+const WORKER_APPLICATION = Object.assign(workbench.detail(), QUEUE[1], {
   members: [
     { relation: 'self', age: 70, monthly_income_fen: 15000, disability_grade: null, student: false },
     { relation: 'spouse', age: 67, monthly_income_fen: 5000, disability_grade: 3, student: false },
   ],
   assets: { financial_fen: 200000, vehicles: 0, properties: 1 },
   reason: '老伴三级残疾需要长期服药，两人靠少量养老金生活。',
-  submitted_at: at(-2, '16:20'),
-  events: [
-    event(7, 'create', null, 'draft', at(-3, '10:02'), { actor_id: 10 }),
-    event(8, 'submit', 'draft', 'submitted', at(-2, '16:20'), { actor_id: 10 }),
-  ],
   attachments: [
-    { id: 'b1', kind: '申请人身份证', filename: '身份证.jpg', content_type: 'image/jpeg', size: 286000, created_at: at(-3, '10:10') },
-    { id: 'b2', kind: '户口簿', filename: '户口簿.jpg', content_type: 'image/jpeg', size: 301000, created_at: at(-3, '10:11') },
-    { id: 'b3', kind: '家庭成员收入证明', filename: '收入证明.pdf', content_type: 'application/pdf', size: 204800, created_at: at(-3, '10:15') },
+    attached('b1', '申请人身份证', '身份证.jpg', 286000, workbench.iso(-4)),
+    attached('b2', '户口簿', '户口簿.jpg', 301000, workbench.iso(-4)),
+    attached('b3', '家庭成员收入证明', '收入证明.pdf', 204800, workbench.iso(-4)),
   ],
 });
 
-function pendingGift(overrides) {
-  return Object.assign({}, GIFT, { status: 'pledged', status_name: '已登记', receipt_number: null, confirmed_at: null }, overrides);
-}
-
 const PLEDGED = [
-  pendingGift({ id: 452, donor_name: '李建国', amount_fen: 50000, channel: 'bank', unit_name: null, department: null, message: null, created_at: at(0, '08:41') }),
-  pendingGift({ id: 449, donor_name: '王秀英', amount_fen: 20000, channel: 'wechat', created_at: at(-1, '19:42') }),
-  pendingGift({
+  charity.gift({ id: 452, donor_name: '李建国', amount_fen: 50000, amount_text: '500.00 元', channel: 'bank', message: null, created_at: at(0, '08:41') }),
+  charity.gift(Object.assign({ id: 449, amount_fen: 20000, amount_text: '200.00 元', message: '祝孩子们学业进步', created_at: at(-1, '19:42') }, UNIT)),
+  charity.gift({
     id: 447,
     campaign_id: 3,
     kind: 'goods',
     donor_name: '衢州市某超市',
     amount_fen: 360000,
+    amount_text: '3600.00 元',
     description: '矿泉水',
     quantity: 120,
     unit: '箱',
     channel: null,
-    unit_name: null,
-    department: null,
     message: '抗台一线辛苦了',
     created_at: at(-1, '16:05'),
   }),
 ];
 
-const SHELTER_496 = shelter({
-  id: 496,
-  name: '坊门街社区避灾安置点',
-  region_code: '330802001001',
-  address: '柯城区府山街道坊门街社区文化礼堂',
-  capacity: 103,
-  occupancy: 40,
-  available: 63,
-  open_now: true,
-  activated: true,
-  occupancy_updated_at: at(0, '06:10'),
-  occupancy_age_s: 15600,
-  contact_name: '赵**',
-  contact_phone: '137****9292',
-  version: 2,
-});
+// The fixture's shelter of 坊门街社区, open in the typhoon, 40 people in it, and their last report.
+const SHELTER_496 = workbench.shelter();
+const OCCUPANCY_REPORTS = [workbench.occupancyRecord({ id: 9 })];
 
 // ---------------------------------------------------------------------------------------------------------------
 // The screens. api: {"METHOD /path" or "/path": answer}, the path after /api/v1 without the query string; an
@@ -1088,9 +775,7 @@ const SCREENS = [
     api: {
       '/emergencies': [TYPHOON],
       '/facilities/496': SHELTER_496,
-      '/facilities/496/occupancy': [
-        { id: 9, occupancy: 40, groups: { men: 18, women: 22, children: 6, infants: 1, elderly: 15, disabled: 2 }, emergency_id: 1, updated_by: 3, created_at: at(0, '06:10') },
-      ],
+      '/facilities/496/occupancy': OCCUPANCY_REPORTS,
     },
   },
 ];

@@ -2,6 +2,7 @@
 // before anything is sent (a bad ID number never leaves the phone), sent as PATCH /me (over the wire a POST with
 // X-HTTP-Method-Override, as utils/request.js sends it) with only what changes, the server's 422 and field 409s back
 // on the same fields, the privacy guide and the login before personal data goes, and the 关怀模式 sizes.
+// 使用微信绑定的手机号: the code of a getPhoneNumber tap goes to POST /me/phone, which answers the profile.
 const fs = require('fs');
 const path = require('path');
 const { ROOT, launchApp, loadPage, render, settle, text } = require('./helpers/pages');
@@ -61,9 +62,18 @@ const mask = (body, before) =>
     region_code: body.region_code || before.region_code,
   });
 
-/** A server with GET /me, PATCH /me (answering the masked profile, or `patch(req)`), /regions and login. */
-function server({ me = NEWCOMER, patch } = {}) {
+const VERIFIED_PHONE = '139****2345';
+
+/**
+ * A server with GET /me, PATCH /me (answering the masked profile, or `patch(req)`), POST /me/phone (the profile
+ * with the number WeChat verified, or `phone(req)`), /regions and login.
+ */
+function server({ me = NEWCOMER, patch, phone } = {}) {
   return (req) => {
+    if (req.url.endsWith('/me/phone') && req.method === 'POST') {
+      if (req.header.Authorization !== 'Bearer access-1') return problem(401, '请先登录。', 'token_missing');
+      return phone ? phone(req) : ok(Object.assign({}, me, { phone: VERIFIED_PHONE }));
+    }
     if (req.url.endsWith('/auth/wechat')) {
       return ok({ access_token: 'access-1', refresh_token: 'refresh-1', token_type: 'Bearer', expires_in: 7200, user: me });
     }
@@ -80,6 +90,7 @@ function server({ me = NEWCOMER, patch } = {}) {
 }
 
 const patches = () => fake.requests.filter((r) => r.url.endsWith('/me') && r.method === 'PATCH');
+const phoneCodes = () => fake.requestsTo('/me/phone');
 const one = (selector) => comp.querySelector(selector);
 
 async function open() {
@@ -102,6 +113,14 @@ const pickRegion = async (name) => {
     .find((o) => text(o) === name);
   expect(option).toBeTruthy();
   await tap(option, 10);
+};
+
+/** What WeChat hands bindgetphonenumber: a code when the user allowed it, only errMsg when not. */
+const ALLOWED = { errMsg: 'getPhoneNumber:ok', code: 'phone-code-1' };
+const DENIED = { errMsg: 'getPhoneNumber:fail user deny' };
+const wechatPhone = async (detail, rounds = 10) => {
+  one('.phone-wechat-btn').dispatchEvent('getphonenumber', { detail });
+  await settle(rounds);
 };
 
 async function fillNewcomer({ name = '王秀英', id = '330881195001010018', phone = '' } = {}) {
@@ -281,6 +300,137 @@ describe('实名信息: the form', () => {
   });
 });
 
+describe('实名信息: 使用微信绑定的手机号', () => {
+  test('the button beside the typed field asks WeChat for the number (open-type getPhoneNumber), in words', async () => {
+    await open();
+
+    expect(text(one('.phone-wechat-btn'))).toBe('使用微信绑定的手机号');
+    expect(one('.phone-input')).toBeTruthy();
+    // simulate draws no open-type: the template says it.
+    const wxml = fs.readFileSync(path.join(ROOT, 'packageMe/pages/profile/index.wxml'), 'utf8');
+    const tag = wxml.match(/<button[^>]*phone-wechat-btn[^>]*>/)[0];
+    expect(tag).toContain('open-type="getPhoneNumber"');
+    expect(tag).toContain('bindgetphonenumber="onPhoneNumber"');
+  });
+
+  test('a tap with a code: POST /api/v1/me/phone {code}, then the masked number in place of the typed field', async () => {
+    await open();
+    await type('.phone-input', '1385');
+
+    await wechatPhone(ALLOWED);
+
+    const sent = phoneCodes();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].url).toMatch(/\/api\/v1\/me\/phone$/);
+    expect(sent[0].method).toBe('POST');
+    expect(sent[0].header.Authorization).toBe('Bearer access-1');
+    expect(sent[0].data).toEqual({ code: 'phone-code-1' });
+    expect(text(one('.phone-verified'))).toContain('已使用微信绑定的手机号 139****2345');
+    expect(text(one('.phone-verified'))).toContain('微信已验证');
+    expect(one('.phone-input')).toBeFalsy();
+    expect(comp.data.profile.phone).toBe(VERIFIED_PHONE);
+    expect(patches()).toHaveLength(0);
+
+    // 保存 afterwards sends the rest, not the half-typed number: the verified one is saved already.
+    await fillNewcomer();
+    await tap(one('.submit-btn'));
+    expect(patches()[0].data).toEqual({ real_name: '王秀英', id_number: '330881195001010018', region_code: '330802001001' });
+  });
+
+  test('a profile complete but for the number: verified, then 保存 goes back and tells the opener', async () => {
+    fake.respond = server({ me: Object.assign({}, RESIDENT, { phone: null }) });
+    await open();
+    const emitted = [];
+    comp.instance.getOpenerEventChannel = () => ({ emit: (name, data) => emitted.push({ name, data }) });
+
+    await wechatPhone(ALLOWED);
+    await tap(one('.submit-btn'));
+
+    expect(patches()).toHaveLength(0);
+    expect(emitted).toEqual([{ name: 'saved', data: expect.objectContaining({ phone: VERIFIED_PHONE }) }]);
+    expect(fake.navigations).toEqual([expect.objectContaining({ back: true })]);
+
+    // 换一个号码 brings the typed field back, saying what is registered.
+    await tap(one('.phone-type-btn'));
+    expect(one('.phone-input')).toBeTruthy();
+    expect(text(one('.phone-hint'))).toContain('已登记：139****2345');
+  });
+
+  test('refused in WeChat: nothing is sent, and a plain hint to type the number instead', async () => {
+    await open();
+
+    await wechatPhone(DENIED);
+
+    expect(phoneCodes()).toHaveLength(0);
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+    expect(text(one('.phone-note'))).toBe('没有获取微信绑定的手机号。您可以直接在上面填写手机号码。');
+    expect(one('.phone-input')).toBeTruthy();
+    expect(one('.error-phone')).toBeFalsy();
+
+    // Typing takes the hint away.
+    await type('.phone-input', '13957001234');
+    expect(one('.phone-note')).toBeFalsy();
+  });
+
+  test('the privacy guide comes first when WeChat wants it agreed, and refusing it sends nothing', async () => {
+    await open();
+    fake.needPrivacyAuthorization = true;
+
+    await wechatPhone(ALLOWED);
+    expect(one('.privacy')).toBeTruthy();
+    expect(phoneCodes()).toHaveLength(0);
+    await tap(one('.privacy').querySelector('.privacy-disagree'));
+    expect(phoneCodes()).toHaveLength(0);
+    expect(fake.toasts.map((t) => t.title)).toEqual(['需要同意隐私保护指引后才能使用微信绑定的手机号']);
+
+    await wechatPhone(ALLOWED);
+    fake.needPrivacyAuthorization = false;
+    one('.privacy').querySelector('.privacy-agree').dispatchEvent('agreeprivacyauthorization');
+    await settle(10);
+    expect(phoneCodes()).toHaveLength(1);
+    expect(text(one('.phone-verified'))).toContain(VERIFIED_PHONE);
+  });
+
+  test('422 wechat_phone_code_invalid: said next to the phone field (errors.json.code), the field stays', async () => {
+    const message = '微信手机号授权已失效，请再点一次“使用微信绑定的手机号”。';
+    fake.respond = server({
+      phone: () => problem(422, message, 'wechat_phone_code_invalid', { errors: { json: { code: [message] } } }),
+    });
+    await open();
+
+    await wechatPhone(ALLOWED);
+
+    expect(phoneCodes()).toHaveLength(1);
+    expect(text(one('.error-phone'))).toBe(message);
+    expect(one('.phone-input').dom.className).toMatch(/field-bad/);
+    expect(one('.phone-verified')).toBeFalsy();
+    expect(one('.phone-wechat-btn')).toBeTruthy();
+    expect(one('.form-error')).toBeFalsy();
+  });
+
+  test('409 phone_taken: said next to the phone field', async () => {
+    fake.respond = server({ phone: () => problem(409, '该手机号码已绑定其他账号。', 'phone_taken') });
+    await open();
+
+    await wechatPhone(ALLOWED);
+
+    expect(text(one('.error-phone'))).toBe('该手机号码已绑定其他账号。');
+    expect(one('.phone-verified')).toBeFalsy();
+  });
+
+  test('503 wechat_busy: the toast of the request helper and the hint to type the number', async () => {
+    fake.respond = server({ phone: () => problem(503, '微信服务繁忙，请稍后再试，或直接填写手机号。', 'wechat_busy') });
+    await open();
+
+    await wechatPhone(ALLOWED);
+
+    expect(fake.toasts.map((t) => t.title)).toEqual(['微信服务繁忙，请稍后再试，或直接填写手机号。']);
+    expect(text(one('.phone-note'))).toBe('暂时无法使用微信绑定的手机号，您可以直接在上面填写手机号码。');
+    expect(one('.error-phone')).toBeFalsy();
+    expect(one('.phone-input')).toBeTruthy();
+  });
+});
+
 describe('实名信息: privacy and login before personal data leaves the phone', () => {
   test('when WeChat needs the privacy guide agreed, nothing is sent until 同意', async () => {
     await open();
@@ -371,6 +521,7 @@ describe('实名信息: 关怀模式', () => {
     expect(style('.name-input').fontSize).toBe(want.input);
     expect(style('.name-input').minHeight).toBe(want.inputHeight);
     expect(style('.submit-btn').minHeight).toBe(want.button);
+    expect(style('.phone-wechat-btn').minHeight).toBe(want.button);
     // The region picker (components/region-picker) follows the mode too.
     expect(getComputedStyle(one('.regions').querySelector('.picker').dom).fontSize).toBe(care ? '20px' : '16px');
   });
@@ -405,6 +556,13 @@ describe('packageMe/utils/profile-form', () => {
       other: '',
     });
     expect(pf.serverErrors({ statusCode: 500, message: '服务暂时不可用' })).toEqual({ fields: {}, other: '' });
+    // POST /me/phone's {code}: onto the phone field.
+    const invalid = { statusCode: 422, error: 'wechat_phone_code_invalid', errors: { json: { code: ['微信手机号授权已失效。'] } } };
+    expect(pf.serverErrors(invalid, pf.PHONE_CODE_FIELDS)).toEqual({ fields: { phone: '微信手机号授权已失效。' }, other: '' });
+    expect(pf.serverErrors({ statusCode: 409, error: 'phone_taken', message: '该手机号码已绑定其他账号。' }, pf.PHONE_CODE_FIELDS)).toEqual({
+      fields: { phone: '该手机号码已绑定其他账号。' },
+      other: '',
+    });
   });
 });
 

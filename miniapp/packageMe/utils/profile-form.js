@@ -95,21 +95,27 @@ function buildUpdate({ form = {}, profile = {}, region = null } = {}) {
   return { errors: Object.keys(errors).length ? errors : null, body };
 }
 
+// POST /me/phone's body is {code}: what the server says about the code (invalid, used or expired; a number
+// outside the mainland) is said next to the phone field.
+const PHONE_CODE_FIELDS = { code: 'phone' };
+
 /**
  * What the server refused, for the form: {fields, other}. A 422's field errors and the 409s about one field
  * (ID or phone number bound to another account, ID number locked) land on their fields; anything else is
- * `other`, one sentence for the whole form.
+ * `other`, one sentence for the whole form. `onto` renames the fields of another body onto the form's
+ * ({code: 'phone'} for POST /me/phone, PHONE_CODE_FIELDS).
  */
-function serverErrors(err) {
+function serverErrors(err, onto = {}) {
   if (err && err.statusCode === 409 && CONFLICT_FIELDS[err.error]) {
     return { fields: { [CONFLICT_FIELDS[err.error]]: err.message }, other: '' };
   }
   const flat = flattenErrors(err);
   const fields = {};
   const other = flat.other ? [flat.other] : [];
-  Object.keys(flat.fields).forEach((field) => {
-    if (FIELDS.indexOf(field) >= 0) fields[field] = flat.fields[field];
-    else other.push(flat.fields[field]);
+  Object.keys(flat.fields).forEach((name) => {
+    const field = onto[name] || name;
+    if (FIELDS.indexOf(field) >= 0) fields[field] = fields[field] ? fields[field] + flat.fields[name] : flat.fields[name];
+    else other.push(flat.fields[name]);
   });
   return { fields, other: other.join('') };
 }
@@ -117,6 +123,7 @@ function serverErrors(err) {
 module.exports = {
   FIELDS,
   LIMITS,
+  PHONE_CODE_FIELDS,
   MSG,
   cleanName,
   cleanPhone,

@@ -9,8 +9,13 @@
 //   changed by its owner (the server answers 409 id_number_locked), so it is shown masked, with whom to ask.
 // - Personal data leaves the phone only with a login and after the privacy guide is agreed (behaviors/login:
 //   startLogin, afterPrivacy); the top of the page says what is collected and why (个人信息保护法 Art. 17).
-// - The mobile number is typed. WeChat's <button open-type="getPhoneNumber"> gives a one-time code that only the
-//   server can exchange at WeChat (POLICY.md), and the API has no endpoint that takes such a code.
+// - The mobile number is typed, or taken from WeChat: 使用微信绑定的手机号 is a <button open-type="getPhoneNumber">
+//   whose tap gives a one-time code (e.detail.code) that only the server can exchange at WeChat; after the
+//   privacy guide it goes to POST /me/phone (services/auth.js phoneFromWeChat), which saves the verified number
+//   at once and answers the profile: the masked number is then shown in place of the typed field. Refusing
+//   WeChat's prompt sends nothing and says the number can be typed; the server's 422 (code invalid, used or
+//   expired; not a mainland number) and 409 phone_taken are said next to the phone field, a 503 (WeChat busy
+//   or unreachable) as the usual toast with the same hint to type it.
 const careMode = require('../../../behaviors/care-mode');
 const login = require('../../../behaviors/login');
 const auth = require('../../../services/auth');
@@ -22,6 +27,10 @@ const ME_TAB = '/pages/me/index';
 const LOGIN_REASON = '保存实名信息需要先用微信登录。登录后会自动保存，您填写的内容会保留。';
 const FIX_FIELDS = '请按标红的提示修改后再保存。';
 const PRIVACY_REFUSED = '需要同意隐私保护指引后才能保存实名信息';
+const PHONE_LOGIN_REASON = '使用微信绑定的手机号需要先用微信登录。登录后请再点一次“使用微信绑定的手机号”。';
+const PHONE_PRIVACY_REFUSED = '需要同意隐私保护指引后才能使用微信绑定的手机号';
+const PHONE_REFUSED = '没有获取微信绑定的手机号。您可以直接在上面填写手机号码。';
+const PHONE_TYPE_INSTEAD = '暂时无法使用微信绑定的手机号，您可以直接在上面填写手机号码。';
 const EMPTY_FORM = { real_name: '', id_number: '', phone: '' };
 const REGION_LEVELS_SHOWN = ['city', 'county', 'township', 'community']; // as the picker writes its path
 
@@ -41,11 +50,16 @@ Component({
     fieldErrors: {},
     formError: '',
     submitting: false,
+    phoneVerified: false, // the number WeChat verified is saved: shown masked in place of the typed field
+    phoneBusy: false, // POST /me/phone in flight
+    phoneNote: '', // a plain hint under the phone field (refused, WeChat unreachable): type the number instead
   },
 
   lifetimes: {
     created() {
       this._inFlight = false;
+      this._phoneInFlight = false;
+      this._phoneSaved = false; // POST /me/phone saved a number during this visit
       this._submitAfterLogin = false;
     },
     attached() {
@@ -111,7 +125,62 @@ Component({
 
     onInput(e) {
       const field = e.currentTarget.dataset.field;
-      this.setData({ [`form.${field}`]: e.detail.value, [`fieldErrors.${field}`]: '', formError: '' });
+      const extra = field === 'phone' ? { phoneNote: '' } : {};
+      this.setData(Object.assign({ [`form.${field}`]: e.detail.value, [`fieldErrors.${field}`]: '', formError: '' }, extra));
+    },
+
+    // ---- 使用微信绑定的手机号 ----
+
+    /**
+     * bindgetphonenumber of the <button open-type="getPhoneNumber">: with a code (the user allowed it), the
+     * privacy guide, then POST /me/phone; without one (e.detail.errMsg '…:fail user deny' and the like) nothing
+     * is sent and the field stays there to type the number in.
+     */
+    onPhoneNumber(e) {
+      const detail = (e && e.detail) || {};
+      if (!detail.code) {
+        this.setData({ phoneNote: PHONE_REFUSED, 'fieldErrors.phone': '' });
+        return;
+      }
+      if (this._phoneInFlight) return;
+      this.setData({ phoneNote: '', 'fieldErrors.phone': '' });
+      this.afterPrivacy(() => this.sendPhoneCode(detail.code), PHONE_PRIVACY_REFUSED);
+    },
+
+    async sendPhoneCode(code) {
+      if (this._phoneInFlight) return;
+      this._phoneInFlight = true;
+      this.setData({ phoneBusy: true });
+      try {
+        const profile = await auth.phoneFromWeChat(code);
+        this._phoneSaved = true;
+        this.setData({ profile, phoneVerified: true, 'form.phone': '', 'fieldErrors.phone': '', phoneNote: '' });
+        wx.showToast({ title: '手机号已验证', icon: 'success' });
+      } catch (err) {
+        this.onPhoneError(err);
+      } finally {
+        this._phoneInFlight = false;
+        this.setData({ phoneBusy: false });
+      }
+    },
+
+    onPhoneError(err) {
+      if (err.statusCode === 401) {
+        this.askLogin(PHONE_LOGIN_REASON);
+        return;
+      }
+      if (err.statusCode === 422 || err.statusCode === 409) {
+        const { fields, other } = pf.serverErrors(err, pf.PHONE_CODE_FIELDS);
+        this.setData({ 'fieldErrors.phone': fields.phone || other || err.message, phoneNote: '' });
+        return;
+      }
+      showError(err); // 503 wechat_busy / wechat_unavailable, no network: the toast says which
+      this.setData({ phoneNote: PHONE_TYPE_INSTEAD });
+    },
+
+    /** 换一个号码: the typed field again (the verified number stays saved until another is). */
+    typePhone() {
+      this.setData({ phoneVerified: false, phoneNote: '' });
     },
 
     openRegion() {
@@ -148,8 +217,12 @@ Component({
         return null;
       }
       if (!Object.keys(body).length) {
-        wx.showToast({ title: '没有需要保存的修改', icon: 'none' });
-        this.goBack();
+        // The number WeChat verified is saved already: that is the change, and the opener hears of it.
+        if (this._phoneSaved) this.saved(this.data.profile);
+        else {
+          wx.showToast({ title: '没有需要保存的修改', icon: 'none' });
+          this.goBack();
+        }
         return null;
       }
       this.afterPrivacy(() => this.send(body), PRIVACY_REFUSED);

@@ -33,6 +33,7 @@ import redis
 
 from bench.assistance_data import psycopg_url
 from server.models.facilities import FACILITY_TYPES, HAZARDS, SERVICES
+from server.services.facility_cards import ALL, EMERGENCIES, publish
 from server.services.facility_search import READY_KEY, geo_key
 
 MIN_LAT, MAX_LAT = 28.5, 29.5
@@ -342,7 +343,8 @@ def fill_database(database_url: str, count: int, *, seed: int = 2013) -> Rows:
 
 
 def fill_redis(redis_url: str, geo: dict[str, list[str]]) -> int:
-    """Write the positions into fresh per-type GEO keys and set the ready marker.
+    """Write the positions into fresh per-type GEO keys, set the ready marker, and retire every
+    facility card (`facility_cards.publish`).
 
     The commands are packed here (`Rows` keeps each member as its piece of the Redis protocol):
     redis-py's own packing of three million arguments takes longer than Redis takes to run them.
@@ -367,6 +369,8 @@ def fill_redis(redis_url: str, geo: dict[str, list[str]]) -> int:
             for _ in chunk:
                 connection.read_response()  # the number added; an error raises
         client.set(READY_KEY, count)
+        # COPY wrote the rows past the session events: every card and the snapshot are stale.
+        publish(client, {ALL, EMERGENCIES})
         return count
     finally:
         client.connection_pool.release(connection)

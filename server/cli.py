@@ -120,10 +120,13 @@ def import_facilities(path: str, dry_run: bool, skip_invalid: bool, rejects: str
 
 @facilities_cli.command("reindex")
 def reindex_facilities() -> None:
-    """Rebuild the Redis geo index of facilities from the database."""
+    """Rebuild the Redis geo index of facilities from the database, and retire every facility
+    card (after Redis missed writes, or a deploy from a version that did not keep them)."""
+    from server.services import facility_cards
     from server.services.facility_search import GeoIndex
 
     count = GeoIndex(redis_client.client).rebuild(db.session)
+    facility_cards.publish(redis_client.client, {facility_cards.ALL, facility_cards.EMERGENCIES})
     click.echo(f"{count} facilities indexed")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
+import redis
 from flask import Flask, jsonify
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
@@ -201,10 +202,19 @@ def handle_unexpected(exc: Exception):
     return response
 
 
+def _redis_down(exc: redis.RedisError):
+    """Redis unreachable where a request cannot do without it (a token's revocation check, say):
+    a 503 that says to come back, not a 500. The public search and the rate limiter go on
+    without Redis by themselves."""
+    log.warning("redis unavailable: %s", exc)
+    return handle_domain_error(ServiceUnavailable())
+
+
 def register_error_handlers(app: Flask) -> None:
     from sqlalchemy.exc import NoResultFound
 
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(NoResultFound, lambda _exc: handle_domain_error(NotFound()))
+    app.register_error_handler(redis.RedisError, _redis_down)
     app.register_error_handler(Exception, handle_unexpected)

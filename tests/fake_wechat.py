@@ -14,6 +14,7 @@ Anything else is 40029. A wrong appid / secret / grant_type is 40013 / 40125 / 4
 getuserphonenumber (a valid access token, else 40001) answers by the code:
   phone-<11 digits>    success with that mainland number (a code works once: then 40029)
   intl-<digits>        success with a number of country code 1
+  number-<11 digits>   success, with countryCode as the number 86 (WeChat's own example)
   busy                 -1 system busy
 Anything else is 40029.
 """
@@ -147,17 +148,17 @@ class FakeWeChat:
         if code == "busy":
             return self.error(-1, "system error")
         prefix, _, number = code.partition("-")
-        if prefix not in ("phone", "intl") or not number.isdigit():
+        if prefix not in ("phone", "intl", "number") or not number.isdigit():
             return self.error(40029, "invalid code")
         with self.lock:
             if code in self.used_codes:
                 return self.error(40029, "invalid code")
             self.used_codes.add(code)
-        country = "86" if prefix == "phone" else "1"
+        country = "1" if prefix == "intl" else "86"
         info = {
             "phoneNumber": number if country == "86" else f"+{country} {number}",
             "purePhoneNumber": number,
-            "countryCode": country,
+            "countryCode": 86 if prefix == "number" else country,
             "watermark": {"timestamp": int(time.time()), "appid": APP_ID},
         }
         return 200, {"errcode": 0, "errmsg": "ok", "phone_info": info}

@@ -481,9 +481,12 @@ def test_the_redis_index_holds_the_imported_rows_and_reindex_rebuilds_it(app, se
     )
     assert live == len(stored) == 13
     client.delete(*(geo_key(t) for t in FACILITY_TYPES))
+    gen_before = int(client.get("facilities:gen") or 0)
     result = run(app, "reindex")
     assert result.exit_code == 0, result.output
     assert f"{live} facilities indexed" in result.output
+    # and every facility card is retired: stamped with the new generation
+    assert int(client.get("facilities:chg:all")) == int(client.get("facilities:gen")) > gen_before
     assert client.get(READY_KEY) == str(live)
     for facility_type in FACILITY_TYPES:
         expected = sum(1 for f in stored.values() if f.type == facility_type)

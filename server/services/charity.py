@@ -394,6 +394,12 @@ def log_donation(
     existing_query = select(Donation).where(
         Donation.logged_by == principal.id, Donation.idempotency_key == idempotency_key
     )
+    if body.get("unit_name"):
+        # A retry must not create the work unit again (the donor may have moved since): the
+        # earlier gift first.
+        existing = session.scalar(existing_query)
+        if existing is not None:
+            return _replay(existing, print_)
     try:
         campaign, worker, donor_name, region_code, unit = _checked_donation(
             session, principal=principal, body=body, today=today

@@ -43,9 +43,12 @@ from server.services.facility_search import READY_KEY, Filters, active_shelter_i
 log = logging.getLogger(__name__)
 
 GEN_KEY = "facilities:gen"
-CARD_KEY = "facilities:card:{}"
+# The card's format is part of its key: a deploy that changes `card_of` starts from no cards
+# instead of serving the old shape.
+CARD_FORMAT = "v1"
+CARD_KEY = "facilities:card:" + CARD_FORMAT + ":{}"
 CHANGED_KEY = "facilities:chg:{}"
-SNAPSHOT_KEY = "facilities:emergencies"
+SNAPSHOT_KEY = "facilities:emergencies:" + CARD_FORMAT
 CARD_SECONDS = 600
 # A stamp outlives every card written before it (a card written during the change's own commit
 # expires CARD_SECONDS later).

@@ -253,7 +253,7 @@ def send_subscribe_message(
     return SendResult(int(answer.get("errcode", 0)), str(answer.get("errmsg", "")))
 
 
-def phone_number(client: WeChatClient, r: redis.Redis, *, code: str) -> str:
+def phone_number(client: WeChatClient, r: redis.Redis | None, *, code: str) -> str:
     """The mobile number a `getPhoneNumber` button's `code` stands for (mainland numbers only):
     `POST /wxa/business/getuserphonenumber`, the access token refreshed once if WeChat refuses it.
     A code works once and for five minutes."""
@@ -267,10 +267,20 @@ def phone_number(client: WeChatClient, r: redis.Redis, *, code: str) -> str:
         )
 
     try:
-        token = access_token(client, r)
+        try:
+            token = access_token(client, r)
+        except redis.RedisError:
+            # No cache to share it through: WeChat's stable token, without forcing a new one
+            # (which would cut off every other process's).
+            token, _seconds = stable_token(client)
+            r = None
         answer = ask(token)
         if answer.get("errcode") in TOKEN_INVALID:
-            answer = ask(access_token(client, r, rejected=token))
+            answer = ask(
+                access_token(client, r, rejected=token)
+                if r is not None
+                else stable_token(client, force_refresh=True)[0]
+            )
     except WeChatUnavailable as exc:
         log.warning("getuserphonenumber unavailable: %s", exc)
         raise _unavailable() from exc
@@ -292,7 +302,8 @@ def phone_number(client: WeChatClient, r: redis.Redis, *, code: str) -> str:
     if (info.get("watermark") or {}).get("appid") != client.app_id:
         log.warning("getuserphonenumber: watermark of another appid")
         raise _unavailable()
-    if info.get("countryCode") != "86" or not info.get("purePhoneNumber"):
+    # WeChat's table says a string, its own example a number: take either.
+    if str(info.get("countryCode")) != "86" or not info.get("purePhoneNumber"):
         raise ValidationFailed(
             {"code": ["只能绑定中国大陆手机号，请直接填写手机号。"]}, error="phone_not_mainland"
         )

@@ -410,6 +410,23 @@ def test_a_gift_needs_a_login(client, drive):
     assert response.status_code == 401
 
 
+def test_a_retry_after_the_donor_moved_creates_no_second_unit(client, session, newcomer, drive):
+    """A donor from outside the campaign's county (衢江区, giving to 柯城区's) logs a gift for
+    their unit, moves, and retries: the retry answers the first gift and makes no unit there."""
+    home = {"real_name": "陈小明", "region_code": "330803001001"}
+    assert client.patch("/api/v1/me", headers=newcomer, json=home).status_code == 200
+    key = new_key()
+    body = money_body(drive["id"], 4_000, unit_name="樟潭某某公司")
+    first = give(client, newcomer, body, key=key)
+    assert first.status_code == 201, first.json
+    units = count(session, WorkUnit)
+    moved = client.patch("/api/v1/me", headers=newcomer, json={"region_code": "330881001001"})
+    assert moved.status_code == 200, moved.json
+    again = give(client, newcomer, body, key=key)
+    assert again.status_code == 200 and again.json == first.json
+    assert count(session, WorkUnit) == units
+
+
 def test_a_unit_name_registers_the_unit_once_and_finds_it_again(
     client, session, resident, community_worker, county_worker, drive
 ):

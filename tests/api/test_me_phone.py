@@ -87,3 +87,31 @@ def test_it_needs_a_login_and_a_code(client, newcomer):
     assert client.post(PHONE, json={"code": "phone-13957012345"}).status_code == 401
     missing = client.post(PHONE, headers=newcomer, json={})
     assert missing.status_code == 422 and set(missing.json["errors"]["json"]) == {"code"}
+
+
+def test_a_country_code_sent_as_a_number_is_understood(client, newcomer):
+    response = client.post(PHONE, headers=newcomer, json={"code": "number-13957012350"})
+    assert response.status_code == 200, response.json
+    assert response.json["phone"] == "139****2350"
+
+
+def test_with_redis_down_the_token_comes_straight_from_wechat(client, newcomer, monkeypatch):
+    import redis
+
+    from server.services import wechat
+
+    def down(*_args, **_kwargs):
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(wechat, "access_token", down)
+    response = client.post(PHONE, headers=newcomer, json={"code": "phone-13957012351"})
+    assert response.status_code == 200, response.json
+    assert response.json["phone"] == "139****2351"
+
+
+def test_redis_down_for_an_authenticated_request_is_a_503(app, client, newcomer, monkeypatch):
+    from server.extensions import make_redis
+
+    monkeypatch.setitem(app.extensions, "minzheng.redis", make_redis("redis://127.0.0.1:1/0"))
+    response = client.get("/api/v1/me", headers=newcomer)
+    assert response.status_code == 503 and response.json["error"] == "service_unavailable"

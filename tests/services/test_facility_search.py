@@ -28,7 +28,7 @@ from server.models.facilities import (
 from server.models.users import User
 from server.services import geo
 from server.services import opening_hours as oh
-from server.services.facility_cards import CardStore
+from server.services.facility_cards import SNAPSHOT_KEY, CardStore
 from server.services.facility_search import (
     READY_KEY,
     REBUILD_LOCK,
@@ -120,7 +120,7 @@ def fresh_cards(client) -> CardStore:
     committing, so nothing tells the cards)."""
     for key in client.scan_iter("facilities:card:*"):
         client.delete(key)
-    client.delete("facilities:emergencies")
+    client.delete(SNAPSHOT_KEY)
     return CardStore(client)
 
 

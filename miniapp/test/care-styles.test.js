@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { ROOT } = require('./helpers/pages');
+const { rules: wxssRules } = require('./helpers/wxss');
 
 const PAGES = [
   'pages/home/index',
@@ -25,21 +26,7 @@ const ASSISTANCE_PAGES = ['programs', 'check', 'apply', 'applications', 'applica
 const MIN_CARE_FONT_PX = 18;
 const MIN_CARE_TARGET_PX = 60;
 
-function rules(file) {
-  const css = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-  const out = [];
-  const re = /([^{}@]+)\{([^}]*)\}/g;
-  let m;
-  while ((m = re.exec(css))) {
-    const decl = {};
-    m[2].split(';').forEach((d) => {
-      const i = d.indexOf(':');
-      if (i > 0) decl[d.slice(0, i).trim()] = d.slice(i + 1).trim();
-    });
-    m[1].split(',').forEach((sel) => out.push({ selector: sel.trim(), decl }));
-  }
-  return out;
-}
+const rules = (file) => wxssRules(file, { splitSelectors: true });
 
 /** A page's own rules and those of the sheets it @imports (a package's common.wxss); app.wxss is added apart. */
 function ownRules(file) {

@@ -2,32 +2,10 @@
 // procedure (POLICY.md 低保 stages), the timeline of events and "what to do next" for each state
 // (docs/assistance.md). Money arrives as integer fen and is split with integer arithmetic.
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+const { PROGRAM_NAMES, STATUS_NAMES } = require('../../utils/assistance-names');
+const { pad2, localDateTime } = require('../../utils/format');
+
 const HOTLINE = '96345';
-
-// services/programs.py names (the list page reads them from GET /programs; this is for pages without it).
-const PROGRAM_NAMES = {
-  dibao: '最低生活保障（低保）',
-  tekun: '特困人员救助供养',
-  temporary: '临时救助',
-  medical: '医疗救助',
-  orphan: '孤儿基本生活保障',
-  child_rehab: '困难家庭残疾儿童康复救助',
-};
-
-// services/assistance.py STATUS_NAMES (the server sends status_name too; this is the fallback).
-const STATUS_NAMES = {
-  draft: '草稿',
-  submitted: '已提交，待受理',
-  returned: '已退回，待补充材料',
-  accepted: '已受理，待入户调查',
-  investigated: '已调查，待审核',
-  reviewed: '拟不予批准，待县级确认',
-  in_notice: '公示中',
-  approved: '已批准',
-  rejected: '不予批准',
-  withdrawn: '已撤回',
-};
 
 // A status's tag colour class; the words always say the state too.
 const STATUS_TONE = {
@@ -65,8 +43,6 @@ const CAUSE_NAMES = {
 const STAGES = ['提交申请', '乡镇（街道）受理', '入户调查', '审核', '公示', '县级审批'];
 const STAGE_OF = { draft: 0, returned: 0, submitted: 1, accepted: 2, investigated: 3, in_notice: 4, reviewed: 5 };
 
-const pad2 = (n) => String(n).padStart(2, '0');
-
 /** 48000 → "480.00"; null → "". */
 function yuan(fen) {
   if (fen === null || fen === undefined || fen === '') return '';
@@ -75,15 +51,6 @@ function yuan(fen) {
   const sign = n < 0 ? '-' : '';
   const abs = Math.abs(n);
   return `${sign}${Math.floor(abs / 100)}.${pad2(abs % 100)}`;
-}
-
-/** '2026-11-30T07:40:33+00:00' → '2026-11-30 15:40' (China time); '' for nothing or nonsense. */
-function localDateTime(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const d = new Date(date.getTime() + CHINA_OFFSET_MS);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
 }
 
 /** '2026-12-01' → '2026年12月' (a start month). */

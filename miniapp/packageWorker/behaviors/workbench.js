@@ -3,7 +3,7 @@
 // reports `loggedin`. The server decides who is a worker: most worker lists quietly answer anyone else with
 // their own items, so each page first asks GET /emergencies?active=1, which answers 403 to a non-worker, and
 // shows that message plainly (<worker-gate mode="forbidden">). A 401 that ended the session brings the login
-// card back. The page defines load().
+// card back. The page defines load(); its onLoad ends with start().
 const { isLoggedIn } = require('../../utils/request');
 const emergency = require('../services/emergency');
 
@@ -20,6 +20,15 @@ module.exports = Behavior({
   },
 
   methods: {
+    /** The end of onLoad: the login card without a token (nothing is loading then), else load(). */
+    start() {
+      if (!this.ensureLogin()) {
+        this.setData({ loading: false });
+        return null;
+      }
+      return this.load();
+    },
+
     /** Whether there is a token; without one the login card is shown. */
     ensureLogin() {
       const loggedIn = isLoggedIn();

@@ -2,31 +2,10 @@
 // and the Chinese names of the server's codes. The server sends times in ISO 8601 with an offset (stored in
 // UTC) and dates as 'YYYY-MM-DD'; they are shown in Asia/Shanghai.
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+const { PROGRAM_NAMES, STATUS_NAMES } = require('../../utils/assistance-names');
+const { pad2, localDateTime, localDate, todayInChina } = require('../../utils/format');
+
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const PROGRAM_NAMES = {
-  dibao: '最低生活保障（低保）',
-  tekun: '特困人员救助供养',
-  temporary: '临时救助',
-  medical: '医疗救助',
-  orphan: '孤儿基本生活保障',
-  child_rehab: '困难家庭残疾儿童康复救助',
-};
-
-// server/services/assistance.py STATUS_NAMES (the server also sends status_name with each application).
-const STATUS_NAMES = {
-  draft: '草稿',
-  submitted: '已提交，待受理',
-  returned: '已退回，待补充材料',
-  accepted: '已受理，待入户调查',
-  investigated: '已调查，待审核',
-  reviewed: '拟不予批准，待县级确认',
-  in_notice: '公示中',
-  approved: '已批准',
-  rejected: '不予批准',
-  withdrawn: '已撤回',
-};
 
 // The timeline's steps (server/services/assistance.py ACTION_NAMES, plus create and object).
 const EVENT_NAMES = {
@@ -82,39 +61,6 @@ const GROUPS = [
   { key: 'elderly', label: '老年人' },
   { key: 'disabled', label: '残疾人' },
 ];
-
-const pad2 = (n) => String(n).padStart(2, '0');
-
-function chinaParts(date) {
-  const d = new Date(date.getTime() + CHINA_OFFSET_MS);
-  return {
-    y: d.getUTCFullYear(),
-    m: pad2(d.getUTCMonth() + 1),
-    d: pad2(d.getUTCDate()),
-    hh: pad2(d.getUTCHours()),
-    mm: pad2(d.getUTCMinutes()),
-  };
-}
-
-/** '2026-11-30T07:40:33+00:00' → '2026-11-30 15:40' (China time); '' for nothing or nonsense. */
-function localDateTime(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const p = chinaParts(date);
-  return `${p.y}-${p.m}-${p.d} ${p.hh}:${p.mm}`;
-}
-
-/** Today in China as 'YYYY-MM-DD'. */
-function todayInChina(now = new Date()) {
-  const p = chinaParts(now);
-  return `${p.y}-${p.m}-${p.d}`;
-}
-
-/** The China date of an instant, 'YYYY-MM-DD'. */
-function localDate(iso) {
-  return localDateTime(iso).slice(0, 10);
-}
 
 /** '2026-12-01' → '2026年12月1日'. */
 function dateText(day) {

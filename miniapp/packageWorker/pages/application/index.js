@@ -153,11 +153,7 @@ Component({
   methods: {
     onLoad(options = {}) {
       this.setData({ id: options.id || null });
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     async load() {

@@ -43,11 +43,7 @@ Component({
 
   methods: {
     onLoad() {
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     /** The campaigns that take gifts now (public). */

@@ -81,11 +81,7 @@ Component({
   methods: {
     onLoad(options = {}) {
       this._wanted = options.id ? Number(options.id) : null;
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     /** Back from an occupancy update: the figures have changed. */

@@ -3,14 +3,13 @@
 // by mistake. 登记现场捐赠 opens the counter form.
 const careMode = require('../../../behaviors/care-mode');
 const workbench = require('../../behaviors/workbench');
+const pagedList = require('../../behaviors/paged-list');
+const decisions = require('../../behaviors/decisions');
 const charity = require('../../services/charity');
 const publicCharity = require('../../../services/charity');
 const fmt = require('../../utils/format');
-const { fieldErrors } = require('../../utils/errors');
 const { showError } = require('../../../utils/request');
 
-const PAGE_SIZE = 20;
-const REASON_MAX = 500;
 const FILTERS = [
   { key: 'pledged', label: '已登记待确认' },
   { key: 'received', label: '已收到待确认' },
@@ -52,41 +51,24 @@ function decorate(gift, campaignNames) {
 }
 
 Component({
-  behaviors: [careMode, workbench],
+  behaviors: [careMode, workbench, pagedList, decisions],
 
   data: {
     filters: FILTERS,
     filter: 'pledged',
-    items: [],
-    page: 1,
-    hasMore: false,
-    loading: true,
-    loadingMore: false,
-    errorText: '',
     notice: null,
-    voiding: null,
-    reason: '',
-    reasonError: '',
-    busyId: null,
-    reasonMax: REASON_MAX,
   },
 
   lifetimes: {
     created() {
-      this._seq = 0;
       this._campaignNames = null;
-      this._loaded = false;
     },
   },
 
   methods: {
     onLoad(options = {}) {
       if (FILTERS.some((f) => f.key === options.status)) this.setData({ filter: options.status });
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     /** Back from the counter form: a new gift may be in the list. */
@@ -114,67 +96,13 @@ Component({
       return this.data.filter === 'all' ? null : this.data.filter;
     },
 
-    async load() {
-      const seq = ++this._seq;
-      this.setData({ loading: true, errorText: '', voiding: null, reason: '', reasonError: '' });
-      try {
-        if (!(await this.requireWorker())) {
-          this.setData({ loading: false });
-          return;
-        }
-        const [rows, names] = await Promise.all([
-          charity.listGifts({ status: this.status(), page: 1, pageSize: PAGE_SIZE }),
-          this.campaignNames(),
-        ]);
-        if (seq !== this._seq) return;
-        this._loaded = true;
-        this.setData({
-          items: (rows || []).map((g) => decorate(g, names)),
-          page: 1,
-          hasMore: (rows || []).length === PAGE_SIZE,
-          loading: false,
-        });
-      } catch (err) {
-        if (seq !== this._seq) return;
-        this.setData({ loading: false, items: [] });
-        if (!this.gateOn(err)) this.setData({ errorText: err.message });
-      }
-    },
-
-    async loadMore() {
-      if (this.data.loadingMore || !this.data.hasMore) return;
-      const seq = this._seq;
-      const page = this.data.page + 1;
-      this.setData({ loadingMore: true });
-      try {
-        const rows = await charity.listGifts({ status: this.status(), page, pageSize: PAGE_SIZE });
-        if (seq !== this._seq) return;
-        const names = await this.campaignNames();
-        this.setData({
-          items: this.data.items.concat((rows || []).map((g) => decorate(g, names))),
-          page,
-          hasMore: (rows || []).length === PAGE_SIZE,
-        });
-      } catch (err) {
-        showError(err);
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-
-    onFilterTap(e) {
-      const filter = e.currentTarget.dataset.key;
-      if (filter === this.data.filter) return null;
-      this.setData({ filter, items: [], notice: null });
-      return this.load();
+    async fetchPage(page, pageSize) {
+      const [rows, names] = await Promise.all([charity.listGifts({ status: this.status(), page, pageSize }), this.campaignNames()]);
+      return (rows || []).map((g) => decorate(g, names));
     },
 
     openCounter() {
       wx.navigateTo({ url: '/packageWorker/pages/counter/index' });
-    },
-
-    indexOf(id) {
-      return this.data.items.findIndex((item) => String(item.id) === String(id));
     },
 
     replaceItem(gift) {
@@ -198,67 +126,33 @@ Component({
       });
     },
 
-    async confirm(id) {
-      this.setData({ busyId: id });
-      try {
+    confirm(id) {
+      return this.decide(id, async () => {
         const gift = await charity.confirmGift(id);
         this.replaceItem(gift);
         wx.showToast({ title: '已确认', icon: 'success' });
-      } catch (err) {
-        this.failed(id, err);
-      } finally {
-        this.setData({ busyId: null });
-      }
+      });
     },
 
-    // ---- 作废 ----
+    // ---- 作废 (the reason box of the decisions behaviour) ----
 
-    onVoidTap(e) {
-      const item = this.data.items[this.indexOf(e.currentTarget.dataset.id)];
-      if (!item) return;
-      this.setData({ voiding: item.id, reason: '', reasonError: '' });
-    },
-
-    cancelVoid() {
-      this.setData({ voiding: null, reason: '', reasonError: '' });
-    },
-
-    onReasonInput(e) {
-      this.setData({ reason: e.detail.value, reasonError: '' });
-    },
-
-    async voidGift() {
-      const id = this.data.voiding;
-      if (id === null || this.data.busyId) return;
-      const reason = String(this.data.reason || '').trim();
-      if (!reason) {
-        this.setData({ reasonError: '请写明作废的原因，会记入捐赠记录' });
-        return;
-      }
-      if (Array.from(reason).length > REASON_MAX) {
-        this.setData({ reasonError: `原因最多 ${REASON_MAX} 个字` });
-        return;
-      }
-      this.setData({ busyId: id });
-      try {
-        const gift = await charity.voidGift(id, reason);
-        this.setData({ voiding: null, reason: '' });
-        this.replaceItem(gift);
-        wx.showToast({ title: '已作废', icon: 'none' });
-      } catch (err) {
-        if (err.statusCode === 422) {
-          const mapped = fieldErrors(err, { shown: ['reason'] });
-          this.setData({ reasonError: mapped.fields.reason || mapped.other || err.message });
-        } else {
-          this.failed(id, err);
-        }
-      } finally {
-        this.setData({ busyId: null });
-      }
+    voidGift() {
+      const sending = this.reasonToSend('请写明作废的原因，会记入捐赠记录');
+      if (!sending) return null;
+      return this.decide(
+        sending.id,
+        async () => {
+          const gift = await charity.voidGift(sending.id, sending.reason);
+          this.setData({ reasonFor: null, reason: '' });
+          this.replaceItem(gift);
+          wx.showToast({ title: '已作废', icon: 'none' });
+        },
+        { withReason: true },
+      );
     },
 
     /** 409: the gift changed meanwhile (or was already given out) — say so; 403 and the rest as the server says. */
-    async failed(id, err) {
+    async decisionFailed(id, err) {
       if (err.statusCode === 401) {
         this.gateOn(err);
         return;

@@ -83,11 +83,7 @@ Component({
 
   methods: {
     onLoad() {
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     /** Back from a task: the counts have changed. */

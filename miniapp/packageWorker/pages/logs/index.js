@@ -3,13 +3,12 @@
 // cannot be approved: the page says so instead of offering the button.
 const careMode = require('../../../behaviors/care-mode');
 const workbench = require('../../behaviors/workbench');
+const pagedList = require('../../behaviors/paged-list');
+const decisions = require('../../behaviors/decisions');
 const timebank = require('../../services/timebank');
 const fmt = require('../../utils/format');
-const { fieldErrors } = require('../../utils/errors');
 const { showError } = require('../../../utils/request');
 
-const PAGE_SIZE = 20;
-const REASON_MAX = 500;
 const FILTERS = [
   { key: 'pending', label: '待审核' },
   { key: 'approved', label: '已通过' },
@@ -43,89 +42,23 @@ function decorate(log) {
 }
 
 Component({
-  behaviors: [careMode, workbench],
+  behaviors: [careMode, workbench, pagedList, decisions],
 
   data: {
     filters: FILTERS,
     filter: 'pending',
-    items: [],
-    page: 1,
-    hasMore: false,
-    loading: true,
-    loadingMore: false,
-    errorText: '',
     notice: null,
-    rejecting: null, // the id whose reason box is open
-    reason: '',
-    reasonError: '',
-    busyId: null,
-    reasonMax: REASON_MAX,
-  },
-
-  lifetimes: {
-    created() {
-      this._seq = 0;
-    },
   },
 
   methods: {
     onLoad(options = {}) {
       if (FILTERS.some((f) => f.key === options.status)) this.setData({ filter: options.status });
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
-    async load() {
-      const seq = ++this._seq;
-      this.setData({ loading: true, errorText: '', rejecting: null, reason: '', reasonError: '' });
-      try {
-        if (!(await this.requireWorker())) {
-          this.setData({ loading: false });
-          return;
-        }
-        const rows = await timebank.listLogs({ status: this.data.filter, page: 1, pageSize: PAGE_SIZE });
-        if (seq !== this._seq) return;
-        this.setData({
-          items: (rows || []).map(decorate),
-          page: 1,
-          hasMore: (rows || []).length === PAGE_SIZE,
-          loading: false,
-        });
-      } catch (err) {
-        if (seq !== this._seq) return;
-        this.setData({ loading: false, items: [] });
-        if (!this.gateOn(err)) this.setData({ errorText: err.message });
-      }
-    },
-
-    async loadMore() {
-      if (this.data.loadingMore || !this.data.hasMore) return;
-      const seq = this._seq;
-      const page = this.data.page + 1;
-      this.setData({ loadingMore: true });
-      try {
-        const rows = await timebank.listLogs({ status: this.data.filter, page, pageSize: PAGE_SIZE });
-        if (seq !== this._seq) return;
-        this.setData({ items: this.data.items.concat((rows || []).map(decorate)), page, hasMore: (rows || []).length === PAGE_SIZE });
-      } catch (err) {
-        showError(err);
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-
-    onFilterTap(e) {
-      const filter = e.currentTarget.dataset.key;
-      if (filter === this.data.filter) return null;
-      this.setData({ filter, items: [], notice: null });
-      return this.load();
-    },
-
-    indexOf(id) {
-      return this.data.items.findIndex((item) => String(item.id) === String(id));
+    async fetchPage(page, pageSize) {
+      const rows = await timebank.listLogs({ status: this.data.filter, page, pageSize });
+      return (rows || []).map(decorate);
     },
 
     setItem(id, fields) {
@@ -154,67 +87,34 @@ Component({
       });
     },
 
-    async approve(id) {
-      this.setData({ busyId: id });
-      this.setItem(id, { error: '' });
-      try {
+    approve(id) {
+      return this.decide(id, async () => {
+        this.setItem(id, { error: '' });
         const log = await timebank.approveLog(id);
         let result = `已通过，存入 ${fmt.hoursText(log.credited_minutes != null ? log.credited_minutes : log.minutes)}`;
         if (log.to_fund_minutes) result += `；超出余额上限的 ${fmt.hoursText(log.to_fund_minutes)}转入时间银行公益基金`;
         this.setItem(id, { status: 'approved', status_text: '已通过', result });
         wx.showToast({ title: '已通过', icon: 'success' });
-      } catch (err) {
-        this.decisionFailed(id, err);
-      } finally {
-        this.setData({ busyId: null });
-      }
+      });
     },
 
-    // ---- 不通过 ----
+    // ---- 不通过 (the reason box of the decisions behaviour) ----
 
-    onRejectTap(e) {
-      const item = this.data.items[this.indexOf(e.currentTarget.dataset.id)];
-      if (!item) return;
-      this.setData({ rejecting: item.id, reason: '', reasonError: '' });
-    },
-
-    cancelReject() {
-      this.setData({ rejecting: null, reason: '', reasonError: '' });
-    },
-
-    onReasonInput(e) {
-      this.setData({ reason: e.detail.value, reasonError: '' });
-    },
-
-    async reject() {
-      const id = this.data.rejecting;
-      if (id === null || this.data.busyId) return;
-      const reason = String(this.data.reason || '').trim();
-      if (!reason) {
-        this.setData({ reasonError: '请写明不通过的原因，志愿者会看到' });
-        return;
-      }
-      if (Array.from(reason).length > REASON_MAX) {
-        this.setData({ reasonError: `原因最多 ${REASON_MAX} 个字` });
-        return;
-      }
-      this.setData({ busyId: id });
-      this.setItem(id, { error: '' });
-      try {
-        const log = await timebank.rejectLog(id, reason);
-        this.setItem(id, { status: 'rejected', status_text: '未通过', reject_reason: log.reject_reason || reason, result: '已退回，志愿者会收到原因' });
-        this.setData({ rejecting: null, reason: '' });
-        wx.showToast({ title: '已标为不通过', icon: 'none' });
-      } catch (err) {
-        if (err.statusCode === 422) {
-          const mapped = fieldErrors(err, { shown: ['reason'] });
-          this.setData({ reasonError: mapped.fields.reason || mapped.other || err.message });
-        } else {
-          this.decisionFailed(id, err);
-        }
-      } finally {
-        this.setData({ busyId: null });
-      }
+    reject() {
+      const sending = this.reasonToSend('请写明不通过的原因，志愿者会看到');
+      if (!sending) return null;
+      const { id, reason } = sending;
+      return this.decide(
+        id,
+        async () => {
+          this.setItem(id, { error: '' });
+          const log = await timebank.rejectLog(id, reason);
+          this.setItem(id, { status: 'rejected', status_text: '未通过', reject_reason: log.reject_reason || reason, result: '已退回，志愿者会收到原因' });
+          this.setData({ reasonFor: null, reason: '' });
+          wx.showToast({ title: '已标为不通过', icon: 'none' });
+        },
+        { withReason: true },
+      );
     },
 
     /** 409: someone decided first — reload and say so. 403 (my own log …) and the rest: the server's words. */

@@ -53,11 +53,7 @@ Component({
   methods: {
     onLoad(options = {}) {
       this.setData({ id: options.id || null });
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     /** The facility (its figures and version) and the groups of its last report. */

@@ -3,10 +3,9 @@
 // only, or one stage. A tap opens the application.
 const careMode = require('../../../behaviors/care-mode');
 const workbench = require('../../behaviors/workbench');
+const pagedList = require('../../behaviors/paged-list');
 const assistance = require('../../services/assistance');
 const fmt = require('../../utils/format');
-
-const PAGE_SIZE = 20;
 
 // What a worker filters by: all open work, the overdue, or one stage (the server's status codes).
 const FILTERS = [
@@ -37,35 +36,18 @@ function decorate(app, today) {
 }
 
 Component({
-  behaviors: [careMode, workbench],
+  behaviors: [careMode, workbench, pagedList],
 
   data: {
     filters: FILTERS,
     filter: 'all',
-    items: [],
-    page: 1,
-    hasMore: false,
-    loading: true,
-    loadingMore: false,
-    errorText: '',
-  },
-
-  lifetimes: {
-    created() {
-      this._loaded = false;
-      this._seq = 0;
-    },
   },
 
   methods: {
     onLoad(options = {}) {
       const filter = options.overdue ? 'overdue' : FILTERS.some((f) => f.key === options.status) ? options.status : 'all';
       this.setData({ filter });
-      if (!this.ensureLogin()) {
-        this.setData({ loading: false });
-        return null;
-      }
-      return this.load();
+      return this.start();
     },
 
     /** Back from an application: its state may have changed. */
@@ -74,65 +56,18 @@ Component({
       return null;
     },
 
-    query(page) {
+    query(page, pageSize) {
       const { filter } = this.data;
-      const q = { page, pageSize: PAGE_SIZE };
+      const q = { page, pageSize };
       if (filter === 'overdue') q.overdue = true;
       else if (filter !== 'all') q.status = filter;
       return q;
     },
 
-    async load() {
-      const seq = ++this._seq; // a newer filter wins over an older answer
-      this.setData({ loading: true, errorText: '' });
-      try {
-        if (!(await this.requireWorker())) {
-          this.setData({ loading: false });
-          return;
-        }
-        const rows = await assistance.queue(this.query(1));
-        if (seq !== this._seq) return;
-        const today = fmt.todayInChina();
-        this._loaded = true;
-        this.setData({
-          items: (rows || []).map((a) => decorate(a, today)),
-          page: 1,
-          hasMore: (rows || []).length === PAGE_SIZE,
-          loading: false,
-        });
-      } catch (err) {
-        if (seq !== this._seq) return;
-        this.setData({ loading: false, items: [] });
-        if (!this.gateOn(err)) this.setData({ errorText: err.message });
-      }
-    },
-
-    async loadMore() {
-      if (this.data.loadingMore || !this.data.hasMore) return;
-      const seq = this._seq;
-      const page = this.data.page + 1;
-      this.setData({ loadingMore: true });
-      try {
-        const rows = await assistance.queue(this.query(page));
-        if (seq !== this._seq) return;
-        const today = fmt.todayInChina();
-        this.setData({
-          items: this.data.items.concat((rows || []).map((a) => decorate(a, today))),
-          page,
-          hasMore: (rows || []).length === PAGE_SIZE,
-        });
-      } catch (err) {
-        wx.showToast({ title: err.message, icon: 'none', duration: 3000 });
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-
-    onFilterTap(e) {
-      const filter = e.currentTarget.dataset.key;
-      if (filter === this.data.filter) return null;
-      this.setData({ filter, items: [] });
-      return this.load();
+    async fetchPage(page, pageSize) {
+      const rows = await assistance.queue(this.query(page, pageSize));
+      const today = fmt.todayInChina();
+      return (rows || []).map((a) => decorate(a, today));
     },
 
     openApplication(e) {

@@ -6,7 +6,7 @@ let pageId;
 let comp;
 
 const NEARBY = [
-  opportunity({ id: 1, distance_m: 148, startsIn: 2 }),
+  opportunity({ id: 1, distance_m: 148 }),
   opportunity({ id: 2, title: '助餐送餐', facility_id: null, facility_name: null, lat: null, lng: null, places_left: 0, places: 4, minutes: 180, skills: ['meal_help'], skill_names: ['助餐送餐'], startsIn: 50 }),
 ];
 

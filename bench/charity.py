@@ -35,7 +35,6 @@ import redis
 from bench.assistance_data import psycopg_url
 from bench.harness import (
     BENCH_DIR,
-    DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
     BenchError,
     CheckResult,
@@ -44,6 +43,7 @@ from bench.harness import (
     Prepared,
     Scenario,
     _lua_string,
+    database_url,
     log,
 )
 from server.seed_charity import CITY
@@ -66,10 +66,6 @@ GIVEN = "建国秀英志强丽华伟明芳军敏静洁磊涛燕勇艳杰娟文�
 GOODS = (("棉被", "床"), ("大米", "袋"), ("食用油", "桶"), ("冬衣", "件"), ("书包", "个"))
 UNIT_KINDS = ("company", "school", "department", "hospital", "community")
 PURPOSES = ("education", "hardship", "medical", "elderly")
-
-
-def database_url() -> str:
-    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
 # --------------------------------------------------------------------------- data

@@ -49,6 +49,18 @@ HOST = "127.0.0.1"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/minzheng_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def database_url() -> str:
+    """The bench database (BENCH_DATABASE_URL), for scenarios that write their data directly."""
+    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def redis_url() -> str:
+    """The bench Redis (BENCH_REDIS_URL)."""
+    return os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+
+
 APP_WSGI = "server:create_app()"
 CEILING_WSGI = "bench.ceiling:app"
 CEILING_PATH = "/ceiling"

@@ -40,8 +40,6 @@ import psycopg
 from bench.assistance_data import psycopg_url
 from bench.harness import (
     BENCH_DIR,
-    DEFAULT_DATABASE_URL,
-    DEFAULT_REDIS_URL,
     BenchError,
     CheckResult,
     Client,
@@ -49,7 +47,9 @@ from bench.harness import (
     Prepared,
     Scenario,
     Settings,
+    database_url,
     log,
+    redis_url,
 )
 
 VOLUNTEERS = int(os.environ.get("BENCH_TIMEBANK_VOLUNTEERS", "200"))
@@ -75,14 +75,6 @@ ACCOUNT_PATH = "/api/v1/timebank/account?page=1&page_size=20"
 LAST_PAGE_PATH = "/api/v1/timebank/account?page=100&page_size=100"
 
 _state: dict[str, object] = {}
-
-
-def database_url() -> str:
-    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-
-
-def redis_url() -> str:
-    return os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
 
 
 def booking_path(opportunity_id: int) -> str:

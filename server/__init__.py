@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, request
+from flask.sessions import SessionInterface
 
 from server.config import load_config
 
@@ -26,6 +27,17 @@ class MethodOverride:
         return self.wsgi_app(environ, start_response)
 
 
+class NoCookieSessions(SessionInterface):
+    """The API is stateless (bearer tokens): no cookie session is read or written, so no request
+    pays for signing one (Flask's default opens a signed-cookie session on every request)."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses a NullSession, which refuses writes
+
+    def save_session(self, app, session, response):
+        return None
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app for APP_ENV, with `overrides` applied to its configuration."""
     from server.api import Api, limited_endpoints, register_blueprints
@@ -43,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_object(config)
     app.wsgi_app = MethodOverride(app.wsgi_app)
+    app.session_interface = NoCookieSessions()
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

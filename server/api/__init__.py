@@ -121,6 +121,11 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = Parser()
 
+    def arguments(self, schema, **kwargs):
+        """flask-smorest's `arguments`, with a schema class made an instance once, here: given a
+        class, webargs builds a new schema (deep copies of every field) on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
     def public(self, func):
         func._public = True
         return self.doc(security=[])(func)

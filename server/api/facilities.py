@@ -73,6 +73,8 @@ def nearby(args):
     cards = CardStore(index.client)
     at = now()
     types = tuple(dict.fromkeys(args.get("types") or facility_search.FACILITY_TYPES))
+    # The usual answer's Redis reads in one round trip; the search then reads only what it lacks.
+    cards.prefetch(types=types, lat=lat, lng=lng, radius_m=args["radius_m"], limit=args["limit"])
     covering = []
     if "shelter" in types:
         covering, _ = emergency_service.covering(

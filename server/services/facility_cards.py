@@ -32,13 +32,25 @@ from itertools import chain
 
 import redis
 from flask import current_app, has_app_context
+from redis.commands.core import Script
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from server.models.facilities import Emergency, EmergencyShelter, Facility
 from server.services import emergencies as emergency_service
 from server.services.facilities import CARD_COLUMNS, Card, card_of
-from server.services.facility_search import READY_KEY, Filters, active_shelter_ids, passes
+from server.services.facility_search import (
+    FIRST_COUNT,
+    READY_KEY,
+    REDIS_SLACK_M,
+    START_RADIUS_M,
+    Filters,
+    GeoIndex,
+    active_shelter_ids,
+    circle_of,
+    geo_key,
+    passes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +82,72 @@ def _iso(value):
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
+# The usual nearest search in one round trip (`CardStore.prefetch`): what `_read_stamps` reads,
+# then the search's circles as `facility_search` widens them (each type's FIRST_COUNT x limit
+# nearest, from START_RADIUS_M, doubled until the circle holds `limit` candidates or is the whole
+# radius), then the cards and stamps of the last circle's nearest candidates, chosen as
+# `facility_search._hits_from_redis` chooses them. It only reads: the search then runs as always,
+# on these replies instead of its own round trips, and asks Redis itself for anything else.
+# The card keys are named by the script (from the ids it found), not passed in KEYS: fine on one
+# Redis server, not on a Redis Cluster.
+PREFETCH_SCRIPT = """
+local lng, lat = ARGV[1], ARGV[2]
+local r, radius, slack = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local count, limit = tonumber(ARGV[6]), tonumber(ARGV[7])
+local head = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+local ready = redis.call('EXISTS', KEYS[5])
+local rounds, found = {}, nil
+while true do
+  local per_type, total = {}, 0
+  for i = 6, #KEYS do
+    local members = redis.call('GEOSEARCH', KEYS[i], 'FROMLONLAT', lng, lat,
+      'BYRADIUS', r + slack, 'm', 'ASC', 'COUNT', count, 'WITHDIST')
+    per_type[#per_type + 1] = members
+    total = total + #members
+  end
+  rounds[#rounds + 1] = {tostring(r), per_type}
+  if total >= limit or r >= radius then found = per_type break end
+  r = math.min(r * 2, radius)
+end
+local distances, horizon = {}, math.huge
+for _, members in ipairs(found) do
+  for _, member in ipairs(members) do distances[#distances + 1] = tonumber(member[2]) end
+  if #members == count then horizon = math.min(horizon, tonumber(members[#members][2])) end
+end
+local cutoff = math.huge
+if #distances > limit then
+  table.sort(distances)
+  cutoff = distances[limit] + 2 * slack
+  if cutoff >= horizon then return {head, ready, rounds, {}, {}} end
+end
+local near, keys = {}, {}
+for _, members in ipairs(found) do
+  for _, member in ipairs(members) do
+    if tonumber(member[2]) <= cutoff then
+      near[#near + 1] = member[1]
+      keys[#keys + 1] = ARGV[8] .. member[1]
+      keys[#keys + 1] = ARGV[9] .. member[1]
+    end
+  end
+end
+if #keys == 0 then return {head, ready, rounds, {}, {}} end
+return {head, ready, rounds, near, redis.call('MGET', (table.unpack or unpack)(keys))}
+"""
+
+# EVALSHA, loading the script into a Redis that lacks it (bytes: no client is needed for its SHA)
+_PREFETCH = Script(None, PREFETCH_SCRIPT.encode())
+
+
+def _stamps_of(gen, all_changed, emergencies_changed, snapshot, ready):
+    return (
+        int(gen or 0),
+        int(all_changed or 0),
+        int(emergencies_changed or 0),
+        snapshot,
+        bool(ready),
+    )
+
+
 class CardStore:
     """Cards and the emergency snapshot, for one request: the generation is read once, first."""
 
@@ -77,25 +155,78 @@ class CardStore:
         self.client = client
         self._stamps: tuple[int, int, int, str | None, bool] | None = None
         self._snapshot: dict | None = None
+        # From `prefetch`: circles already searched, and cards (text, stamp) already read.
+        self._circles: dict[tuple, tuple[list[tuple[int, float]], float]] = {}
+        self._texts: dict[int, tuple[str | None, str | None]] = {}
+
+    def _stamp_keys(self) -> list[str]:
+        return [
+            GEN_KEY,
+            CHANGED_KEY.format(ALL),
+            CHANGED_KEY.format(EMERGENCIES),
+            SNAPSHOT_KEY,
+            READY_KEY,
+        ]
+
+    def prefetch(
+        self, *, types: tuple[str, ...], lat: float, lng: float, radius_m: float, limit: int
+    ) -> None:
+        """Read in one round trip (PREFETCH_SCRIPT) what a nearest search of these arguments
+        usually needs: the stamps, its circles and its nearest candidates' cards. Nothing is
+        decided here; without it (Redis down, no scripting) the search reads them itself."""
+        count = FIRST_COUNT * limit
+        try:
+            head, ready, rounds, near, values = _PREFETCH(
+                keys=[*self._stamp_keys(), *(geo_key(name) for name in types)],
+                args=[
+                    lng,
+                    lat,
+                    min(START_RADIUS_M, radius_m),
+                    radius_m,
+                    REDIS_SLACK_M,
+                    count,
+                    limit,
+                    CARD_KEY.format(""),
+                    CHANGED_KEY.format(""),
+                ],
+                client=self.client,
+            )
+        except redis.RedisError:
+            log.debug("prefetch failed; the search reads Redis step by step", exc_info=True)
+            return
+        self._stamps = _stamps_of(*head, ready)
+        if not ready:
+            return  # the search rebuilds the index first: these circles came from an empty one
+        for radius_text, per_type in rounds:
+            circle = circle_of(per_type, count)
+            self._circles[(types, lat, lng, float(radius_text), count)] = circle
+        for member, text, changed in zip(near, values[::2], values[1::2], strict=True):
+            self._texts[int(member)] = (text, changed)
+
+    def within(
+        self,
+        types: tuple[str, ...],
+        lat: float,
+        lng: float,
+        radius_m: float,
+        *,
+        count: int | None = None,
+    ) -> tuple[list[tuple[int, float]], float]:
+        """`GeoIndex.within`, answered from `prefetch` when it searched this circle."""
+        circle = self._circles.pop((types, lat, lng, float(radius_m), count), None)
+        if circle is not None:
+            return circle
+        return GeoIndex(self.client).within(types, lat, lng, radius_m, count=count)
 
     def _read_stamps(self) -> tuple[int, int, int, str | None, bool]:
         """One round trip for what a request needs first: the generation and the stamps, the
         snapshot, and whether the geo index is ready."""
         if self._stamps is None:
             pipe = self.client.pipeline(transaction=False)
-            pipe.get(GEN_KEY)
-            pipe.get(CHANGED_KEY.format(ALL))
-            pipe.get(CHANGED_KEY.format(EMERGENCIES))
-            pipe.get(SNAPSHOT_KEY)
+            for key in self._stamp_keys()[:4]:
+                pipe.get(key)
             pipe.exists(READY_KEY)
-            gen, all_changed, emergencies_changed, snapshot, ready = pipe.execute()
-            self._stamps = (
-                int(gen or 0),
-                int(all_changed or 0),
-                int(emergencies_changed or 0),
-                snapshot,
-                bool(ready),
-            )
+            self._stamps = _stamps_of(*pipe.execute())
         return self._stamps
 
     def index_ready(self) -> bool:
@@ -108,13 +239,18 @@ class CardStore:
         gen, all_changed, *_ = self._read_stamps()
         if not ids:
             return {}
-        keys = []
-        for facility_id in ids:
-            keys += [CARD_KEY.format(facility_id), CHANGED_KEY.format(facility_id)]
-        values = self.client.mget(keys)
+        texts = self._texts
+        unread = [facility_id for facility_id in ids if facility_id not in texts]
+        if unread:
+            keys = []
+            for facility_id in unread:
+                keys += [CARD_KEY.format(facility_id), CHANGED_KEY.format(facility_id)]
+            values = self.client.mget(keys)
+            texts.update(zip(unread, zip(values[::2], values[1::2], strict=True), strict=True))
         found: dict[int, Card] = {}
         missing = []
-        for facility_id, text, changed in zip(ids, values[::2], values[1::2], strict=True):
+        for facility_id in ids:
+            text, changed = texts[facility_id]
             if text is not None:
                 card = Card(json.loads(text))
                 if card["gen"] >= all_changed and card["gen"] >= int(changed or 0):

@@ -135,8 +135,8 @@ class GeoIndex:
         if self.ready():
             return True
         assert self.client is not None
-        # SET NX EX, not redis-py's Lock: that one needs Lua, which the in-process fakeredis of
-        # the default setup lacks (the index would then never be used there).
+        # SET NX EX, not redis-py's Lock: that one needs Lua, and a Redis without scripting
+        # would then never use the index.
         token = uuid.uuid4().hex
         if not self.client.set(REBUILD_LOCK, token, nx=True, ex=300):
             return False  # another process is rebuilding: use the database meanwhile
@@ -173,12 +173,17 @@ class GeoIndex:
                 sort="ASC" if count else None,
                 count=count,
             )
-        found, horizon = [], math.inf
-        for members in pipe.execute():
-            if count and len(members) == count:
-                horizon = min(horizon, members[-1][1])
-            found += [(int(member), dist) for member, dist in members]
-        return found, horizon
+        return circle_of(pipe.execute(), count)
+
+
+def circle_of(replies: Iterable[list], count: int | None) -> tuple[list[tuple[int, float]], float]:
+    """`GeoIndex.within`'s answer from each type's `GEOSEARCH … WITHDIST` reply."""
+    found, horizon = [], math.inf
+    for members in replies:
+        if count and len(members) == count:
+            horizon = min(horizon, float(members[-1][1]))
+        found += [(int(member), float(dist)) for member, dist in members]
+    return found, horizon
 
 
 # --- filters and the search ---------------------------------------------------------------------
@@ -377,11 +382,12 @@ def search(
         return _hits(rows, lat=lat, lng=lng, radius_m=r, filters=filters, now=now)
 
     read = (cards or _ROWS_FROM_THE_DATABASE).rows
+    within = index.within if cards is None else cards.within
 
     def hits_redis(r: float) -> list[Hit] | None:
         return _hits_from_redis(
             session,
-            index,
+            within,
             read,
             hits_of,
             lat=lat,
@@ -406,7 +412,7 @@ def search(
 
 def _hits_from_redis(
     session: Session,
-    index: GeoIndex,
+    within: Callable,
     read: Callable,
     hits_of: Callable[[Iterable[Row], float], list[Hit]],
     *,
@@ -421,7 +427,7 @@ def _hits_from_redis(
     read), else its hits. Redis is asked for the FIRST_COUNT × `limit` nearest of each type
     (reading every point of a dense circle is most of a query's time otherwise); the whole
     circle only when too few of those pass the filters."""
-    found, horizon = index.within(filters.types, lat, lng, r, count=FIRST_COUNT * limit)
+    found, horizon = within(filters.types, lat, lng, r, count=FIRST_COUNT * limit)
     if len(found) < limit and r < radius_m:
         return None  # fewer candidates than `limit`, so fewer hits: no need for the rows
     found.sort(key=lambda item: item[1])
@@ -442,7 +448,7 @@ def _hits_from_redis(
                     return hits
             done = set(near)
     if horizon != math.inf:
-        found, _ = index.within(filters.types, lat, lng, r)  # the whole circle, then
+        found, _ = within(filters.types, lat, lng, r)  # the whole circle, then
     rest = [fid for fid, _ in found if fid not in done]
     return hits + hits_of(read(session, rest, filters), r)
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from redis.exceptions import ResponseError as RedisResponseError
 from sqlalchemy import event, update
 
 from server.api import facilities as facilities_api
@@ -18,6 +19,7 @@ from server.models.facilities import Facility
 from server.schemas.facilities import EmergencyBriefSchema, FacilitySchema, NearbySchema
 from server.services import emergencies as emergency_service
 from server.services import facilities as facility_service
+from server.services import facility_cards
 from server.services.facility_cards import (
     CARD_KEY,
     GEN_KEY,
@@ -105,6 +107,46 @@ def test_a_warm_search_makes_no_sql(app, client, county_worker):
         body = nearby(client)
     assert len(body["items"]) == 1
     assert statements == []
+
+
+def round_trips(monkeypatch, redis) -> list[str]:
+    """Each round trip of the app's own Redis client (a command, a pipeline or a script takes one
+    connection from its pool); the rate limiter's storage is not counted."""
+    taken: list[str] = []
+    get_connection = redis.connection_pool.get_connection
+
+    def counted(*args, **kwargs):
+        taken.append(args[0] if args else "pipeline")
+        return get_connection(*args, **kwargs)
+
+    monkeypatch.setattr(redis.connection_pool, "get_connection", counted)
+    return taken
+
+
+def test_a_warm_search_is_one_round_trip_to_redis(app, client, county_worker, redis, monkeypatch):
+    for offset in range(3):
+        create_facility(client, county_worker, lat=FANGMEN_POS[0] + offset * 0.001)
+    nearby(client)
+    taken = round_trips(monkeypatch, redis)
+    body = nearby(client)
+    assert len(body["items"]) == 3
+    assert len(taken) == 1  # the prefetch script: stamps, circles and cards together
+
+
+def test_without_scripting_the_search_reads_redis_step_by_step(
+    app, client, county_worker, redis, monkeypatch
+):
+    for offset in range(3):
+        create_facility(client, county_worker, lat=FANGMEN_POS[0] + offset * 0.001)
+    prefetched = nearby(client)
+
+    def refused(**_kwargs):
+        raise RedisResponseError("unknown command 'evalsha'")
+
+    monkeypatch.setattr(facility_cards, "_PREFETCH", refused)
+    taken = round_trips(monkeypatch, redis)
+    assert nearby(client) == prefetched
+    assert len(taken) > 1
 
 
 def test_a_committed_change_reaches_the_next_search(app, client, county_worker, redis):

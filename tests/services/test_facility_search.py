@@ -85,6 +85,14 @@ def index(client):
     return GeoIndex(client)
 
 
+def prefetched(client, *, at=CENTRE, radius_m=5000, limit=20, types=FACILITY_TYPES, **_rest):
+    """A card store that has read, in one round trip, what the search of these arguments usually
+    needs (as the nearby view does)."""
+    cards = CardStore(client)
+    cards.prefetch(types=types, lat=at[0], lng=at[1], radius_m=radius_m, limit=limit)
+    return cards
+
+
 def run(
     session, index, *, at=CENTRE, radius_m=5000, limit=20, now=MONDAY_10, cards=None, **filters
 ):
@@ -107,10 +115,20 @@ def both_paths(session, index, **kwargs) -> list[int]:
     agree."""
     redis_hits, redis_source = run(session, index, **kwargs)
     card_hits, card_source = run(session, index, cards=fresh_cards(index.client), **kwargs)
+    fresh_cards(index.client)
+    ahead_hits, ahead_source = run(
+        session, index, cards=prefetched(index.client, **kwargs), **kwargs
+    )
     db_hits, db_source = run(session, GeoIndex(None), **kwargs)
-    assert (redis_source, card_source, db_source) == ("redis", "redis", "database")
+    assert (redis_source, card_source, ahead_source, db_source) == (
+        "redis",
+        "redis",
+        "redis",
+        "database",
+    )
     redis_ids = [hit.facility.id for hit in redis_hits]
     assert redis_ids == [hit.facility.id for hit in card_hits]
+    assert redis_ids == [hit.facility.id for hit in ahead_hits]
     assert redis_ids == [hit.facility.id for hit in db_hits]
     return redis_ids
 
@@ -122,6 +140,15 @@ def fresh_cards(client) -> CardStore:
         client.delete(key)
     client.delete(SNAPSHOT_KEY)
     return CardStore(client)
+
+
+def test_a_prefetch_before_the_index_is_built_is_not_used(session, client):
+    facility = make_facility(session, *north_of(*CENTRE, 300.0))
+    client.flushdb()  # no index yet: the search builds it
+    cards = prefetched(client)
+    hits, source = run(session, GeoIndex(client), cards=cards)
+    assert source == "redis"
+    assert [hit.facility.id for hit in hits] == [facility.id]
 
 
 # --- the property: both paths against brute force -----------------------------------------------
@@ -240,8 +267,20 @@ def test_redis_database_and_brute_force_agree(session, client, specs, query):
         card_hits, card_source = run(
             session, GeoIndex(client), cards=CardStore(client), **kwargs, **filters
         )
+        ahead_hits, ahead_source = run(
+            session,
+            GeoIndex(client),
+            cards=prefetched(client, **kwargs, types=filters.get("types", FACILITY_TYPES)),
+            **kwargs,
+            **filters,
+        )
         db_hits, db_source = run(session, GeoIndex(None), **kwargs, **filters)
-        assert (redis_source, card_source, db_source) == ("redis", "redis", "database")
+        assert (redis_source, card_source, ahead_source, db_source) == (
+            "redis",
+            "redis",
+            "redis",
+            "database",
+        )
 
         everything = session.scalars(select(Facility)).all()
         expected = brute_force(
@@ -256,7 +295,7 @@ def test_redis_database_and_brute_force_agree(session, client, specs, query):
         target(float(len(expected)), label="answers")
         event(f"answers: {min(len(expected), 5)}+")
         event("cut by the limit" if len(expected) == query["limit"] else "not cut")
-        for hits in (redis_hits, card_hits, db_hits):
+        for hits in (redis_hits, card_hits, ahead_hits, db_hits):
             assert [h.facility.id for h in hits] == [fid for fid, _ in expected]
             for hit, (_, distance) in zip(hits, expected, strict=True):
                 assert abs(hit.distance_m - distance) < 1.0
@@ -372,8 +411,20 @@ def test_emergency_mode_on_both_paths(session, client, worker_id, specs, emergen
         card_hits, card_source = run(
             session, GeoIndex(client), cards=CardStore(client), **kwargs, **filters
         )
+        ahead_hits, ahead_source = run(
+            session,
+            GeoIndex(client),
+            cards=prefetched(client, **kwargs, types=filters.get("types", FACILITY_TYPES)),
+            **kwargs,
+            **filters,
+        )
         db_hits, db_source = run(session, GeoIndex(None), **kwargs, **filters)
-        assert (redis_source, card_source, db_source) == ("redis", "redis", "database")
+        assert (redis_source, card_source, ahead_source, db_source) == (
+            "redis",
+            "redis",
+            "redis",
+            "database",
+        )
 
         expected = expected_in_emergency(session.scalars(select(Facility)).all(), activated, query)
         event(f"answers: {min(len(expected), 5)}+")
@@ -383,7 +434,7 @@ def test_emergency_mode_on_both_paths(session, client, worker_id, specs, emergen
         event(f"full shelters moved after farther places: {moved}")
         # steer towards the interesting case: full shelters among the answers, put last
         target(float(moved) + len(expected) / 10, label="full shelters moved")
-        for hits in (redis_hits, card_hits, db_hits):
+        for hits in (redis_hits, card_hits, ahead_hits, db_hits):
             assert [hit.facility.id for hit in hits] == expected
             for hit in hits:
                 assert hit.activated is (hit.facility.id in activated)

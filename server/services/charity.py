@@ -17,13 +17,15 @@ import json
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.errors import Conflict, DomainError, NotFound, ValidationFailed
 from server.models.assistance import Application
+from server.models.base import utcnow
 from server.models.charity import Campaign, CharityEvent, Disbursement, Donation, WorkUnit
 from server.models.regions import Region
 from server.services import common, permissions
@@ -345,7 +347,18 @@ def _checked_donation(
 ) -> tuple[Campaign, bool, str, str, WorkUnit | None]:
     """What a gift needs before it is written, every check passed: its campaign, whether a
     worker logs it, the donor's name, the region and the work unit."""
-    campaign = get_campaign(session, campaign_id=body["campaign_id"])
+    from server.models.users import User
+
+    # The campaign and the donor's name and region in one round trip (both rows exist or none:
+    # the principal's own row exists, so no row means no such campaign).
+    found = session.execute(
+        select(Campaign, User.real_name, User.region_code)
+        .join(User, User.id == principal.id)
+        .where(Campaign.id == body["campaign_id"])
+    ).one_or_none()
+    if found is None:
+        raise NotFound("没有找到这个募捐活动。", error="campaign_not_found")
+    campaign, real_name, user_region_code = found
     if not campaign.starts_on <= today <= campaign.ends_on:
         raise Conflict("这个募捐活动不在进行中。", error="campaign_closed")
     worker = "worker" in principal.roles or permissions.is_admin(principal)
@@ -361,16 +374,13 @@ def _checked_donation(
     errors = _donation_problems(body)
     if errors:
         raise ValidationFailed(errors)
-    from server.models.users import User
-
-    user = session.get(User, principal.id)
-    donor_name = body.get("donor_name") or (None if worker else user.real_name)
+    donor_name = body.get("donor_name") or (None if worker else real_name)
     if not donor_name:
         raise ValidationFailed({"donor_name": ["请填写捐赠人姓名或单位名称。"]})
     region_code = (
         principal.worker_region_code
         if worker and principal.worker_region_code
-        else user.region_code or campaign.region_code
+        else user_region_code or campaign.region_code
     )
     unit = None
     if body.get("unit_name"):
@@ -387,9 +397,10 @@ def log_donation(
     idempotency_key: str,
     body: dict,
     today: date,
-) -> tuple[Donation, bool]:
+) -> tuple[Donation | Row, bool]:
     """Log a gift: a resident's own as pledged, a worker's counter gift as received. Returns the
-    gift and whether it was a replay of an earlier request with the same key."""
+    gift (a new one as its row, a replayed one as a Donation: both read alike) and whether it was
+    a replay of an earlier request with the same key."""
     print_ = fingerprint(body)
     existing_query = select(Donation).where(
         Donation.logged_by == principal.id, Donation.idempotency_key == idempotency_key
@@ -436,24 +447,96 @@ def log_donation(
     if gift is None:
         # The same key was used by a request that committed meanwhile: that is the gift.
         return _replay(session.scalars(existing_query).one(), print_)
-    _event(session, gift, actor_id=principal.id, action="logged", from_status=None)
     return gift, False
 
 
-def _insert_unless_taken(session: Session, **values) -> Donation | None:
-    """INSERT the gift, unless a gift with its (logged_by, Idempotency-Key) exists: None then.
+_GIFTS = Donation.__table__
+_EVENTS = CharityEvent.__table__
+# What `log_donation` writes of a gift: every statement below binds these per execution, so it is
+# built (and compiled) once.
+_GIFT_COLUMNS = (
+    "campaign_id",
+    "kind",
+    "amount_fen",
+    "channel",
+    "goods_description",
+    "goods_quantity",
+    "goods_unit",
+    "donor_name",
+    "donor_user_id",
+    "anonymous",
+    "message",
+    "unit_id",
+    "department",
+    "region_code",
+    "status",
+    "logged_by",
+    "idempotency_key",
+    "fingerprint",
+    "created_at",
+)
 
-    `ON CONFLICT DO NOTHING` on the key's unique constraint (PostgreSQL and SQLite alike): a
-    racing request with the same key waits for the first to commit and inserts nothing, with no
-    savepoint around the INSERT (two round trips fewer on every gift)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(Donation)
-        .values(**values)
+
+def _gift_insert(insert):
+    """INSERT the gift unless a gift with its (logged_by, Idempotency-Key) exists, RETURNING it."""
+    return (
+        insert(_GIFTS)
+        .values({name: bindparam(name) for name in _GIFT_COLUMNS})
         .on_conflict_do_nothing(index_elements=["logged_by", "idempotency_key"])
-        .returning(Donation)
+        .returning(*_GIFTS.c)
     )
-    return session.scalars(statement).one_or_none()
+
+
+def _gift_and_its_event():
+    """PostgreSQL: the gift and its "logged" event in one statement (a data-modifying WITH); the
+    event is written exactly when the gift is."""
+    gift = _gift_insert(postgresql.insert).cte("gift")
+    logged = (
+        insert(_EVENTS)
+        .from_select(
+            ["object_type", "object_id", "actor_id", "action", "to_status", "created_at"],
+            select(
+                literal("donation"),
+                gift.c.id,
+                gift.c.logged_by,
+                literal("logged"),
+                gift.c.status,
+                gift.c.created_at,
+            ),
+        )
+        .cte("logged")
+    )
+    return select(gift).add_cte(logged)
+
+
+_LOG_GIFT = {"postgresql": _gift_and_its_event(), "sqlite": _gift_insert(sqlite.insert)}
+
+
+def _insert_unless_taken(session: Session, **values):
+    """The new gift's row, with its "logged" event; None when a gift with its Idempotency-Key
+    exists (nothing is written then).
+
+    `ON CONFLICT DO NOTHING` on the key's unique constraint: a racing request with the same key
+    waits for the first to commit and inserts nothing, with no savepoint around the INSERT. On
+    PostgreSQL the event is written by the same statement (one round trip per gift); SQLite,
+    which has no INSERT in a WITH, writes it next. Core statements and a plain row: the ORM's
+    bookkeeping of an instance is most of a gift's time otherwise (docs/performance.md)."""
+    values["created_at"] = utcnow()
+    dialect = session.get_bind().dialect.name
+    gift = session.execute(_LOG_GIFT[dialect], values).one_or_none()
+    if gift is not None and dialect != "postgresql":
+        session.execute(
+            insert(_EVENTS),
+            {
+                "object_type": "donation",
+                "object_id": gift.id,
+                "actor_id": gift.logged_by,
+                "action": "logged",
+                "to_status": gift.status,
+                "created_at": gift.created_at,
+            },
+        )
+    return gift
 
 
 def _donation_problems(body: dict) -> dict[str, list[str]]:

@@ -15,7 +15,8 @@ from server.schemas.common import ErrorSchema
 from server.services import emergencies as emergency_service
 from server.services import facilities as service
 from server.services import facility_search, geo
-from server.services.facility_cards import CardStore, to_json
+from server.services.facilities import to_json
+from server.services.facility_cards import CardStore
 from server.services.facility_search import Filters, GeoIndex
 
 blp = Blueprint(
@@ -100,15 +101,11 @@ def nearby(args):
         now=at,
         cards=cards,
     )
-    # Written here rather than by the schema: the items are the cards' JSON as they are
+    # Written here rather than by the schema: the items join the cards' JSON texts as they are
     # (tests/api/test_nearby_api.py checks that this is what NearbySchema would write).
-    body = {
-        "items": [service.describe_hit(hit, now=at) for hit in hits],
-        "emergencies": covering,
-        "lat": lat,
-        "lng": lng,
-    }
-    return Response(to_json(body), mimetype="application/json")
+    items = ",".join(service.hit_json(hit, now=at) for hit in hits)
+    rest = to_json({"emergencies": covering, "lat": lat, "lng": lng})
+    return Response(f'{{"items":[{items}],{rest[1:]}', mimetype="application/json")
 
 
 @blp.route("", methods=["GET"])

@@ -7,6 +7,7 @@ Writes stage their Redis index changes on the `GeoIndex` the caller applies afte
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -104,12 +105,25 @@ def _apply(facility: Facility, fields: dict) -> None:
             setattr(facility, name, value)
 
 
-class Card(dict):
-    """A facility's public face as the nearest search serves it from Redis (`facility_cards`):
-    `describe()` without what depends on the moment or the query, plus the masks the filters
-    test. Read as attributes too, like a row (`card.status`, `card.lat` …)."""
+def to_json(value) -> str:
+    """JSON text of API data: datetimes as ISO 8601, as the schemas write them."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
 
-    __slots__ = ()
+
+def _iso(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+class Card(dict):
+    """A facility as the nearest search serves it from Redis (`facility_cards`): the facts its
+    filters, distance and open-now read (`CARD_FACTS`, also as attributes, like a row:
+    `card.status`, `card.lat` …), and `public`, its public face without what depends on the
+    moment or the query, as JSON text: `describe()`'s fields, less the closing brace, so that an
+    answer is written by joining texts rather than by decoding and encoding every card."""
+
+    __slots__ = ("public",)
 
     def __getattr__(self, name: str):
         try:
@@ -117,9 +131,38 @@ class Card(dict):
         except KeyError:
             raise AttributeError(name) from None
 
+    def dumps(self) -> str:
+        """The card as Redis keeps it: the facts' JSON, a newline, the public text (JSON text
+        has no raw newline, so the first one divides them)."""
+        return to_json(self) + "\n" + self.public
 
-# Kept in a card for the filters and the cache, never shown.
-CARD_INTERNAL = ("services_mask", "hazards_mask", "gen")
+    @classmethod
+    def loads(cls, text: str) -> Card:
+        facts, public = text.split("\n", 1)
+        card = cls(json.loads(facts))
+        card.public = public
+        return card
+
+
+# What a card keeps besides its public text: what the filters, the distance, open-now and the
+# emergency's region read, the masks behind `services` and `hazards`, and the cache's generation.
+CARD_FACTS = (
+    "id",
+    "type",
+    "region_code",
+    "lat",
+    "lng",
+    "status",
+    "capacity",
+    "occupancy",
+    "always_open",
+    "opening_hours",
+    "occupancy_updated_at",
+    "step_free",
+    "accessible_toilet",
+    "services_mask",
+    "hazards_mask",
+)
 # What a card is built from: a Facility, or a row of these columns (the editable fields stored as
 # they are, the masks behind `services` and `hazards`, and what the system keeps).
 CARD_COLUMNS = tuple(
@@ -137,77 +180,91 @@ CARD_COLUMNS = tuple(
 )
 
 
-def card_of(facility, *, gen: int = 0) -> Card:
-    """The card of a Facility (or of a row of CARD_COLUMNS); JSON-ready, the contact masked."""
+def public_fields(facility) -> dict:
+    """A facility's public face (a Facility, or a row of CARD_COLUMNS), JSON-ready, the contact
+    masked: what `describe` shows less what depends on the moment."""
     services = names_of(facility.services_mask, SERVICES)
     hazards = names_of(facility.hazards_mask, HAZARDS)
     updated = facility.occupancy_updated_at
-    return Card(
-        id=facility.id,
-        type=facility.type,
-        type_name=TYPE_NAMES[facility.type],
-        name=facility.name,
-        region_code=facility.region_code,
-        address=facility.address,
-        lat=facility.lat,
-        lng=facility.lng,
-        phone=facility.phone,
-        always_open=facility.always_open,
-        opening_hours=facility.opening_hours,
-        capacity=facility.capacity,
-        capacity_unit=facility.capacity_unit,
-        occupancy=facility.occupancy,
-        available=(
+    return {
+        "id": facility.id,
+        "type": facility.type,
+        "type_name": TYPE_NAMES[facility.type],
+        "name": facility.name,
+        "region_code": facility.region_code,
+        "address": facility.address,
+        "lat": facility.lat,
+        "lng": facility.lng,
+        "phone": facility.phone,
+        "always_open": facility.always_open,
+        "opening_hours": facility.opening_hours,
+        "capacity": facility.capacity,
+        "capacity_unit": facility.capacity_unit,
+        "occupancy": facility.occupancy,
+        "available": (
             max(facility.capacity - facility.occupancy, 0)
             if facility.capacity is not None
             else None
         ),
-        full=is_full(facility),
-        occupancy_updated_at=updated.isoformat() if updated else None,
-        services=services,
-        service_names=[SERVICE_NAMES[s] for s in services],
-        hazards=hazards,
-        hazard_names=[HAZARD_NAMES[h] for h in hazards],
-        step_free=facility.step_free,
-        accessible_toilet=facility.accessible_toilet,
-        pets_allowed=facility.pets_allowed,
-        status=facility.status,
-        status_name=STATUS_NAMES[facility.status],
-        shelter_level=facility.shelter_level,
+        "full": is_full(facility),
+        "occupancy_updated_at": updated.isoformat() if updated else None,
+        "services": services,
+        "service_names": [SERVICE_NAMES[s] for s in services],
+        "hazards": hazards,
+        "hazard_names": [HAZARD_NAMES[h] for h in hazards],
+        "step_free": facility.step_free,
+        "accessible_toilet": facility.accessible_toilet,
+        "pets_allowed": facility.pets_allowed,
+        "status": facility.status,
+        "status_name": STATUS_NAMES[facility.status],
+        "shelter_level": facility.shelter_level,
         # A shelter's contact is a person: the public sees the facility's own phone instead.
-        contact_name=mask_name(facility.contact_name),
-        contact_phone=mask_phone(facility.contact_phone),
-        description=facility.description,
-        is_demo=facility.is_demo,
-        version=facility.version,
-        services_mask=facility.services_mask,
-        hazards_mask=facility.hazards_mask,
-        gen=gen,
-    )
+        "contact_name": mask_name(facility.contact_name),
+        "contact_phone": mask_phone(facility.contact_phone),
+        "description": facility.description,
+        "is_demo": facility.is_demo,
+        "version": facility.version,
+    }
 
 
-def public_item(
-    card: Card, *, now: datetime, activated: bool, open_now: bool, distance_m: float | None = None
-) -> dict:
-    """What the API shows of a card at `now`: the card, open now, activated, the age of the
-    occupancy figure and, from a search, the distance (JSON-ready: times as ISO 8601 text)."""
-    item = {name: value for name, value in card.items() if name not in CARD_INTERNAL}
-    updated = card["occupancy_updated_at"]
-    item["open_now"] = open_now
-    item["activated"] = activated
-    item["occupancy_age_s"] = (
-        int((now - datetime.fromisoformat(updated)).total_seconds()) if updated else None
-    )
-    if distance_m is not None:
-        item["distance_m"] = round(distance_m)
-    return item
+def card_of(facility, *, gen: int = 0) -> Card:
+    """The card of a Facility (or of a row of CARD_COLUMNS), stamped with generation `gen`."""
+    fields = public_fields(facility)
+    card = Card({name: fields.get(name) for name in CARD_FACTS})
+    card["services_mask"] = facility.services_mask
+    card["hazards_mask"] = facility.hazards_mask
+    card["gen"] = gen
+    card.public = to_json(fields)[:-1]
+    return card
 
 
-def describe_hit(hit: Hit, *, now: datetime) -> dict:
-    """A search hit as the API shows it, whichever path found it (a card, or a Facility)."""
+def _occupancy_age_s(updated: str | None, now: datetime) -> int | None:
+    return int((now - datetime.fromisoformat(updated)).total_seconds()) if updated else None
+
+
+def public_item(fields: dict, *, now: datetime, activated: bool, open_now: bool) -> dict:
+    """What the API shows of a facility at `now`: its public fields, open now, activated and the
+    age of the occupancy figure."""
+    return {
+        **fields,
+        "open_now": open_now,
+        "activated": activated,
+        "occupancy_age_s": _occupancy_age_s(fields["occupancy_updated_at"], now),
+    }
+
+
+_JSON = {True: "true", False: "false", None: "null"}
+
+
+def hit_json(hit: Hit, *, now: datetime) -> str:
+    """A search hit as the API shows it (`public_item` and its distance), as JSON text, whichever
+    path found it (a card, or a Facility)."""
     card = hit.facility if isinstance(hit.facility, Card) else card_of(hit.facility)
-    return public_item(
-        card, now=now, activated=hit.activated, open_now=hit.open_now, distance_m=hit.distance_m
+    age = _occupancy_age_s(card["occupancy_updated_at"], now)
+    return (
+        f'{card.public},"open_now":{_JSON[hit.open_now]},"activated":{_JSON[hit.activated]},'
+        f'"occupancy_age_s":{_JSON[None] if age is None else age},'
+        f'"distance_m":{round(hit.distance_m)}}}'
     )
 
 
@@ -215,7 +272,7 @@ def describe(facility: Facility, *, now: datetime, worker_view: bool = False) ->
     """A facility as the API shows it: public fields, and for a worker who updated occupancy."""
     activated = bool(getattr(facility, "_activated", False))
     item = public_item(
-        card_of(facility),
+        public_fields(facility),
         now=now,
         activated=activated,
         open_now=facility_open_now(facility, activated=activated, now=now),

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from itertools import chain
 
 import redis
@@ -38,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from server.models.facilities import Emergency, EmergencyShelter, Facility
 from server.services import emergencies as emergency_service
-from server.services.facilities import CARD_COLUMNS, Card, card_of
+from server.services.facilities import CARD_COLUMNS, Card, card_of, to_json
 from server.services.facility_search import (
     FIRST_COUNT,
     READY_KEY,
@@ -57,7 +56,7 @@ log = logging.getLogger(__name__)
 GEN_KEY = "facilities:gen"
 # The card's format is part of its key: a deploy that changes `card_of` starts from no cards
 # instead of serving the old shape.
-CARD_FORMAT = "v1"
+CARD_FORMAT = "v2"
 CARD_KEY = "facilities:card:" + CARD_FORMAT + ":{}"
 CHANGED_KEY = "facilities:chg:{}"
 SNAPSHOT_KEY = "facilities:emergencies:" + CARD_FORMAT
@@ -69,17 +68,6 @@ ALL = "all"
 EMERGENCIES = "emergencies"
 _PENDING = "facility_cards.changed"
 _WATCHED_TABLES = {"facilities": ALL, "emergencies": EMERGENCIES, "emergency_shelters": EMERGENCIES}
-
-
-def to_json(value) -> str:
-    """JSON text of API data: datetimes as ISO 8601, as the schemas write them."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
-
-
-def _iso(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 # The usual nearest search in one round trip (`CardStore.prefetch`): what `_read_stamps` reads,
@@ -252,7 +240,7 @@ class CardStore:
         for facility_id in ids:
             text, changed = texts[facility_id]
             if text is not None:
-                card = Card(json.loads(text))
+                card = Card.loads(text)
                 if card["gen"] >= all_changed and card["gen"] >= int(changed or 0):
                     found[facility_id] = card
                     continue
@@ -268,7 +256,7 @@ class CardStore:
             ]
             pipe = self.client.pipeline(transaction=False)
             for card in fresh:
-                pipe.set(CARD_KEY.format(card["id"]), to_json(card), ex=CARD_SECONDS)
+                pipe.set(CARD_KEY.format(card["id"]), card.dumps(), ex=CARD_SECONDS)
                 found[card["id"]] = card
             pipe.execute()
         return found

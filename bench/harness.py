@@ -7,8 +7,10 @@ A run (see `main`):
 2. serves the app as the Procfile's `web` line does (`gunicorn -w 4 'server:create_app()'`,
    sync workers) on a free 127.0.0.1 port, runs every scenario (setup, one checked request,
    a warm-up, the measured wrk run), stops it;
-3. serves the ceiling (`bench/ceiling.py`) the same way, measures it the same way, stops it;
-4. prints the table, writes bench/results/latest.json; exits 1 if any run had errors (a target
+3. when a scenario asks for it, serves the floor (`bench/floor.py`: the app with bench-only
+   routes made of its own layers) and measures those scenarios;
+4. serves the ceiling (`bench/ceiling.py`) the same way, measures it the same way, stops it;
+5. prints the table, writes bench/results/latest.json; exits 1 if any run had errors (a target
    missed is reported, not fatal).
 
 Servers run one after the other (the machine has few cores) in their own process groups, which
@@ -63,6 +65,7 @@ def redis_url() -> str:
 
 APP_WSGI = "server:create_app()"
 CEILING_WSGI = "bench.ceiling:app"
+FLOOR_WSGI = "bench.floor:app"
 CEILING_PATH = "/ceiling"
 
 PUBLIC_LIMIT = "100000000/minute"
@@ -182,6 +185,9 @@ class Scenario:
     # Measured on the ceiling's server (bench/ceiling.py), after the ceiling: a yardstick of
     # what the bare stack does (e.g. a one-row insert), not the app.
     on_ceiling: bool = False
+    # Measured on the floor's server (bench/floor.py: the app with bench-only routes made of its
+    # own layers): what any endpoint of this stack pays, whatever it does.
+    on_floor: bool = False
 
     def target_text(self) -> str:
         parts = []
@@ -828,8 +834,13 @@ def _run_all(
     with tempfile.TemporaryDirectory(prefix="minzheng-bench-") as tmp:
         with serving("app", APP_WSGI, settings, "/readyz") as app:
             for n, scenario in enumerate(scenarios):
-                if not scenario.on_ceiling:
+                if not (scenario.on_ceiling or scenario.on_floor):
                     measured[n] = measure(app, settings, scenario, Path(tmp))
+        if any(scenario.on_floor for scenario in scenarios):
+            with serving("floor", FLOOR_WSGI, settings, "/readyz") as floor:
+                for n, scenario in enumerate(scenarios):
+                    if scenario.on_floor:
+                        measured[n] = measure(floor, settings, scenario, Path(tmp))
         with serving("ceiling", CEILING_WSGI, settings, CEILING_PATH) as ceiling_server:
             ceiling = measure(ceiling_server, settings, CEILING, Path(tmp))
             for n, scenario in enumerate(scenarios):

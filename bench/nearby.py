@@ -15,6 +15,10 @@ time per query at most 5x the time at 1 000 for the same number of results (`per
 Every request asks for `limit=20` of two types within 50 km (the widest radius allowed): at every
 size each answer has 20 places, so the times compare like for like.
 
+Two floor scenarios at the largest size (bench/floor.py, on the floor's server): the nearby
+view's layers answering an empty list, and the same with the one Redis round trip in which the
+view reads what its answer needs; `floor_check` reads the whole answer against both.
+
     BENCH_NEARBY_SIZES=1000,1000000 make bench      # other sizes (default 1000,100000,1000000)
     BENCH_ONLY=nearby make bench                    # these scenarios only (and the ceiling)
 """
@@ -63,13 +67,24 @@ TIMING_TIMEOUT_SECONDS = 300
 _loaded: dict[str, int | None] = {"size": None}
 
 
-def nearby_path(lat: float, lng: float) -> str:
+NEARBY = "/api/v1/facilities/nearby"
+# The floor's routes (bench/floor.py): the nearby view's layers alone, and with its Redis read.
+FLOORS = {
+    "nearby floor: the app's layers": ("/bench/floor/nearby", "results/nearby_floor.lua"),
+    "nearby floor: the app's layers and the Redis read": (
+        "/bench/floor/nearby-read",
+        "results/nearby_floor_read.lua",
+    ),
+}
+
+
+def nearby_path(lat: float, lng: float, route: str = NEARBY) -> str:
     query = {"lat": lat, "lng": lng, "types": ",".join(TYPES), "limit": LIMIT, "radius_m": RADIUS_M}
-    return "/api/v1/facilities/nearby?" + urlencode(query, safe=",")
+    return f"{route}?" + urlencode(query, safe=",")
 
 
-def _lua_script(points: Sequence[tuple[float, float]]) -> str:
-    paths = ",\n".join(f'  "{nearby_path(lat, lng)}"' for lat, lng in points)
+def _lua_script(points: Sequence[tuple[float, float]], route: str = NEARBY) -> str:
+    paths = ",\n".join(f'  "{nearby_path(lat, lng, route)}"' for lat, lng in points)
     return f"""-- Written by bench/nearby.py: each request asks from one of {len(points)} positions.
 local paths = {{
 {paths},
@@ -131,6 +146,8 @@ def load(size: int):
         points = facility_data.query_points(POINTS)
         (BENCH_DIR / LUA_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
         (BENCH_DIR / LUA_SCRIPT).write_text(_lua_script(points))
+        for route, script in FLOORS.values():
+            (BENCH_DIR / script).write_text(_lua_script(points, route))
         log(f"  loaded in {notes['load_s']} s; timing the search over {TIMED_QUERIES} points")
         notes.update(_time_search(points))  # fills the cards of every point, times 500
         log(
@@ -165,7 +182,41 @@ def _scenarios() -> list[Scenario]:
                 connections=4,
             ),
         ]
+    largest = max(SIZES)
+    for name, (route, script) in FLOORS.items():
+        scenarios.append(
+            Scenario(
+                name=f"{name}, {largest:,} facilities",
+                path=nearby_path(*facility_data.query_points(1)[0], route),
+                setup=load(largest),
+                lua_script=script,
+                on_floor=True,
+            )
+        )
     return scenarios
+
+
+def floor_check(rows: Sequence[Measurement]) -> list[CheckResult]:
+    """The nearby run at the largest size against the floor's: what the app's layers, and the
+    layers with the answer's Redis read, leave of the ceiling, and how much of that the whole
+    answer keeps."""
+    largest = max(SIZES)
+    by_name = {row.name: row for row in rows if not row.errors}
+    full = by_name.get(f"nearby, {largest:,} facilities")
+    results = []
+    for name in FLOORS:
+        floor = by_name.get(f"{name}, {largest:,} facilities")
+        if full is None or floor is None or not floor.requests_per_second:
+            continue
+        results.append(
+            CheckResult(
+                name=f"nearby against the {name.removeprefix('nearby floor: ')}",
+                value=f"the floor makes {floor.ratio or 0:.2f} of the ceiling; nearby keeps "
+                f"{full.requests_per_second / floor.requests_per_second:.2f} of the floor's req/s "
+                f"({full.requests_per_second:,.0f} vs {floor.requests_per_second:,.0f})",
+            )
+        )
+    return results
 
 
 def per_query_check(rows: Sequence[Measurement]) -> list[CheckResult]:
@@ -210,4 +261,4 @@ def per_query_check(rows: Sequence[Measurement]) -> list[CheckResult]:
 
 
 SCENARIOS = _scenarios()
-CHECKS = [per_query_check]
+CHECKS = [per_query_check, floor_check]

@@ -40,7 +40,7 @@ class NoCookieSessions(SessionInterface):
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app for APP_ENV, with `overrides` applied to its configuration."""
-    from server.api import Api, limited_endpoints, register_blueprints
+    from server.api import Api, is_rate_limited, register_blueprints
     from server.api.security import authenticate_request, finish_transaction
     from server.errors import register_error_handlers
     from server.extensions import db, limiter, redis_client
@@ -105,8 +105,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # view cheap.
     if limiter.enabled:
         app.before_request_funcs[None].remove(limiter._check_request_limit)
-    limited = limited_endpoints(app)
-    limiter.request_filter(lambda: request.endpoint not in limited)
+    limiter.request_filter(lambda: not is_rate_limited(app, request.endpoint))
     register_error_handlers(app)
 
     from server.cli import register_cli

@@ -48,13 +48,10 @@ def rate_limited(limit_value):
     return decorator
 
 
-def limited_endpoints(app) -> frozenset[str]:
-    """The endpoints with a rate limit of their own."""
-    return frozenset(
-        endpoint
-        for endpoint, view in app.view_functions.items()
-        if getattr(view, "_rate_limited", False)
-    )
+def is_rate_limited(app, endpoint: str | None) -> bool:
+    """Whether the endpoint has a rate limit of its own (read from its view, so a blueprint
+    registered after `create_app` is covered too)."""
+    return getattr(app.view_functions.get(endpoint), "_rate_limited", False)
 
 
 def login_limit() -> str:

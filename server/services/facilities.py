@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -116,53 +117,46 @@ def _iso(value):
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-class Card(dict):
+class Card(NamedTuple):
     """A facility as the nearest search serves it from Redis (`facility_cards`): the facts its
-    filters, distance and open-now read (`CARD_FACTS`, also as attributes, like a row:
-    `card.status`, `card.lat` …), and `public`, its public face without what depends on the
-    moment or the query, as JSON text: `describe()`'s fields, less the closing brace, so that an
-    answer is written by joining texts rather than by decoding and encoding every card."""
+    filters, distance, open-now and the emergency's region read (as attributes, like a row:
+    `card.status`, `card.lat` …), the masks behind `services` and `hazards`, the cache's
+    generation; and `public`, its public face without what depends on the moment or the query, as
+    JSON text: `describe()`'s fields, less the closing brace, so that an answer is written by
+    joining texts rather than by decoding and encoding every card."""
 
-    __slots__ = ("public",)
-
-    def __getattr__(self, name: str):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    id: int
+    type: str
+    region_code: str
+    lat: float
+    lng: float
+    status: str
+    capacity: int | None
+    occupancy: int
+    always_open: bool
+    opening_hours: dict
+    occupancy_updated_at: str | None
+    step_free: bool
+    accessible_toilet: bool
+    services_mask: int
+    hazards_mask: int
+    gen: int
+    public: str
 
     def dumps(self) -> str:
-        """The card as Redis keeps it: the facts' JSON, a newline, the public text (JSON text
-        has no raw newline, so the first one divides them)."""
-        return to_json(self) + "\n" + self.public
+        """The card as Redis keeps it: its facts as a JSON list (in field order), a newline, the
+        public text (JSON text has no raw newline, so the first one divides them)."""
+        return to_json(self[:-1]) + "\n" + self.public
 
     @classmethod
     def loads(cls, text: str) -> Card:
         facts, public = text.split("\n", 1)
-        card = cls(json.loads(facts))
-        card.public = public
-        return card
+        return cls(*json.loads(facts), public)
 
 
-# What a card keeps besides its public text: what the filters, the distance, open-now and the
-# emergency's region read, the masks behind `services` and `hazards`, and the cache's generation.
-CARD_FACTS = (
-    "id",
-    "type",
-    "region_code",
-    "lat",
-    "lng",
-    "status",
-    "capacity",
-    "occupancy",
-    "always_open",
-    "opening_hours",
-    "occupancy_updated_at",
-    "step_free",
-    "accessible_toilet",
-    "services_mask",
-    "hazards_mask",
-)
+CARD_FACTS = Card._fields[:-1]
+
+
 # What a card is built from: a Facility, or a row of these columns (the editable fields stored as
 # they are, the masks behind `services` and `hazards`, and what the system keeps).
 CARD_COLUMNS = tuple(
@@ -230,12 +224,13 @@ def public_fields(facility) -> dict:
 def card_of(facility, *, gen: int = 0) -> Card:
     """The card of a Facility (or of a row of CARD_COLUMNS), stamped with generation `gen`."""
     fields = public_fields(facility)
-    card = Card({name: fields.get(name) for name in CARD_FACTS})
-    card["services_mask"] = facility.services_mask
-    card["hazards_mask"] = facility.hazards_mask
-    card["gen"] = gen
-    card.public = to_json(fields)[:-1]
-    return card
+    facts = {
+        **fields,
+        "services_mask": facility.services_mask,
+        "hazards_mask": facility.hazards_mask,
+        "gen": gen,
+    }
+    return Card(*(facts[name] for name in CARD_FACTS), to_json(fields)[:-1])
 
 
 def _occupancy_age_s(updated: str | None, now: datetime) -> int | None:
@@ -260,7 +255,7 @@ def hit_json(hit: Hit, *, now: datetime) -> str:
     """A search hit as the API shows it (`public_item` and its distance), as JSON text, whichever
     path found it (a card, or a Facility)."""
     card = hit.facility if isinstance(hit.facility, Card) else card_of(hit.facility)
-    age = _occupancy_age_s(card["occupancy_updated_at"], now)
+    age = _occupancy_age_s(card.occupancy_updated_at, now)
     return (
         f'{card.public},"open_now":{_JSON[hit.open_now]},"activated":{_JSON[hit.activated]},'
         f'"occupancy_age_s":{_JSON[None] if age is None else age},'

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 GEN_KEY = "facilities:gen"
 # The card's format is part of its key: a deploy that changes `card_of` starts from no cards
 # instead of serving the old shape.
-CARD_FORMAT = "v2"
+CARD_FORMAT = "v3"
 CARD_KEY = "facilities:card:" + CARD_FORMAT + ":{}"
 CHANGED_KEY = "facilities:chg:{}"
 SNAPSHOT_KEY = "facilities:emergencies:" + CARD_FORMAT
@@ -241,7 +241,7 @@ class CardStore:
             text, changed = texts[facility_id]
             if text is not None:
                 card = Card.loads(text)
-                if card["gen"] >= all_changed and card["gen"] >= int(changed or 0):
+                if card.gen >= all_changed and card.gen >= int(changed or 0):
                     found[facility_id] = card
                     continue
             missing.append(facility_id)
@@ -256,8 +256,8 @@ class CardStore:
             ]
             pipe = self.client.pipeline(transaction=False)
             for card in fresh:
-                pipe.set(CARD_KEY.format(card["id"]), card.dumps(), ex=CARD_SECONDS)
-                found[card["id"]] = card
+                pipe.set(CARD_KEY.format(card.id), card.dumps(), ex=CARD_SECONDS)
+                found[card.id] = card
             pipe.execute()
         return found
 
@@ -300,7 +300,7 @@ class CardStore:
             card = found.get(facility_id)
             if card is None:
                 continue
-            activated = card["type"] == "shelter" and facility_id in activated_ids
+            activated = card.type == "shelter" and facility_id in activated_ids
             if passes(card, filters, activated=activated):
                 rows.append((card, activated))
         return rows

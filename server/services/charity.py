@@ -349,11 +349,10 @@ def _checked_donation(
     worker logs it, the donor's name, the region and the work unit."""
     from server.models.users import User
 
-    # The campaign and the donor's name and region in one round trip (both rows exist or none:
-    # the principal's own row exists, so no row means no such campaign).
+    # The campaign, and the donor's name and region, in one round trip (no row: no campaign).
     found = session.execute(
         select(Campaign, User.real_name, User.region_code)
-        .join(User, User.id == principal.id)
+        .outerjoin(User, User.id == principal.id)
         .where(Campaign.id == body["campaign_id"])
     ).one_or_none()
     if found is None:
@@ -522,6 +521,7 @@ def _insert_unless_taken(session: Session, **values):
     which has no INSERT in a WITH, writes it next. Core statements and a plain row: the ORM's
     bookkeeping of an instance is most of a gift's time otherwise (docs/performance.md)."""
     values["created_at"] = utcnow()
+    session.flush()  # Core statements do not autoflush: the unit of work goes first
     dialect = session.get_bind().dialect.name
     gift = session.execute(_LOG_GIFT[dialect], values).one_or_none()
     if gift is not None and dialect != "postgresql":

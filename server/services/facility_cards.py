@@ -1,8 +1,10 @@
 """Facility cards in Redis: the nearest search answers from Redis alone in the steady state.
 
 A card (`facilities.card_of`) is a facility's public face without what depends on the moment or
-the query. `CardStore.rows` reads the candidates' cards with one `MGET`; what is missing or stale
-is read from the database in one `SELECT` of plain columns and written back. The open
+the query, as JSON text, beside the facts the filters read. `CardStore.prefetch` reads, in one
+round trip, the stamps, the search's circles and the nearest candidates' cards; `CardStore.rows`
+reads any other candidates' cards with one `MGET`; what is missing or stale is read from the
+database in one `SELECT` of plain columns and written back. The open
 emergencies and the shelters they activated are one snapshot key beside them. So a nearby
 request in a city where nothing changed makes no SQL query, builds no ORM object and runs no
 marshmallow (docs/performance.md, "Nearest search").
@@ -93,7 +95,7 @@ while true do
     per_type[#per_type + 1] = members
     total = total + #members
   end
-  rounds[#rounds + 1] = {tostring(r), per_type}
+  rounds[#rounds + 1] = {string.format('%.17g', r), per_type}
   if total >= limit or r >= radius then found = per_type break end
   r = math.min(r * 2, radius)
 end
@@ -146,6 +148,8 @@ class CardStore:
         # From `prefetch`: circles already searched, and cards (text, stamp) already read.
         self._circles: dict[tuple, tuple[list[tuple[int, float]], float]] = {}
         self._texts: dict[int, tuple[str | None, str | None]] = {}
+        # Each facility's card as this request decided it (None: deleted).
+        self._decided: dict[int, Card | None] = {}
 
     def _stamp_keys(self) -> list[str]:
         return [
@@ -201,9 +205,10 @@ class CardStore:
         count: int | None = None,
     ) -> tuple[list[tuple[int, float]], float]:
         """`GeoIndex.within`, answered from `prefetch` when it searched this circle."""
-        circle = self._circles.pop((types, lat, lng, float(radius_m), count), None)
+        circle = self._circles.get((types, lat, lng, float(radius_m), count))
         if circle is not None:
-            return circle
+            found, horizon = circle
+            return list(found), horizon  # the caller sorts its list
         return GeoIndex(self.client).within(types, lat, lng, radius_m, count=count)
 
     def _read_stamps(self) -> tuple[int, int, int, str | None, bool]:
@@ -223,11 +228,18 @@ class CardStore:
         return self._read_stamps()[4]
 
     def cards(self, session: Session, ids: list[int]) -> dict[int, Card]:
-        """The cards of the live facilities among `ids` (a deleted one has none)."""
+        """The cards of the live facilities among `ids` (a deleted one has none). Each id is
+        decided once per request: a card read, or rebuilt from the database, is kept for the
+        request's later rounds (and for `locate` and the search in an emergency)."""
         gen, all_changed, *_ = self._read_stamps()
-        if not ids:
-            return {}
-        texts = self._texts
+        decided = self._decided
+        undecided = [facility_id for facility_id in ids if facility_id not in decided]
+        if undecided:
+            self._decide(session, undecided, gen=gen, all_changed=all_changed)
+        return {facility_id: decided[facility_id] for facility_id in ids if decided[facility_id]}
+
+    def _decide(self, session: Session, ids: list[int], *, gen: int, all_changed: int) -> None:
+        texts, decided = self._texts, self._decided
         unread = [facility_id for facility_id in ids if facility_id not in texts]
         if unread:
             keys = []
@@ -235,31 +247,27 @@ class CardStore:
                 keys += [CARD_KEY.format(facility_id), CHANGED_KEY.format(facility_id)]
             values = self.client.mget(keys)
             texts.update(zip(unread, zip(values[::2], values[1::2], strict=True), strict=True))
-        found: dict[int, Card] = {}
         missing = []
         for facility_id in ids:
             text, changed = texts[facility_id]
             if text is not None:
                 card = Card.loads(text)
                 if card.gen >= all_changed and card.gen >= int(changed or 0):
-                    found[facility_id] = card
+                    decided[facility_id] = card
                     continue
             missing.append(facility_id)
-        if missing:
-            fresh = [
-                card_of(row, gen=gen)
-                for row in session.execute(
-                    select(*CARD_COLUMNS).where(
-                        Facility.id.in_(missing), Facility.deleted_at.is_(None)
-                    )
-                )
-            ]
-            pipe = self.client.pipeline(transaction=False)
-            for card in fresh:
-                pipe.set(CARD_KEY.format(card.id), card.dumps(), ex=CARD_SECONDS)
-                found[card.id] = card
-            pipe.execute()
-        return found
+        if not missing:
+            return
+        decided.update(dict.fromkeys(missing))  # None: deleted, unless its row is read below
+        rows = session.execute(
+            select(*CARD_COLUMNS).where(Facility.id.in_(missing), Facility.deleted_at.is_(None))
+        )
+        pipe = self.client.pipeline(transaction=False)
+        for row in rows:
+            card = card_of(row, gen=gen)
+            pipe.set(CARD_KEY.format(card.id), card.dumps(), ex=CARD_SECONDS)
+            decided[card.id] = card
+        pipe.execute()
 
     def snapshot(self, session: Session) -> dict:
         """The open emergencies, described as the API shows them, and the shelters they

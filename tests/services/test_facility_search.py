@@ -39,6 +39,7 @@ from server.services.facility_search import (
     mask_of,
     search,
 )
+from tests.conftest import counting_sql
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 2024-01-01, 10:00 in Shanghai.
@@ -149,6 +150,38 @@ def test_a_prefetch_before_the_index_is_built_is_not_used(session, client):
     hits, source = run(session, GeoIndex(client), cards=cards)
     assert source == "redis"
     assert [hit.facility.id for hit in hits] == [facility.id]
+
+
+@pytest.mark.parametrize("radius_m", [300, 1234.5678901234567, 1000.0000000000001, 5000])
+def test_a_warm_prefetched_search_asks_redis_nothing_more(session, client, monkeypatch, radius_m):
+    """Every circle the search looks at and every card it reads came with the prefetch (its radii
+    to the last digit), so the search itself makes no round trip."""
+    for metres in (100.0, 250.0, 280.0, 700.0, 1100.0, 1200.0, 4000.0):
+        make_facility(session, *north_of(*CENTRE, metres))
+    kwargs = {"radius_m": radius_m, "limit": 6}  # widened to the last circle
+    expected, _ = run(session, GeoIndex(client), cards=CardStore(client), **kwargs)  # warms
+    cards = prefetched(client, **kwargs)
+    taken = []
+    get_connection = client.connection_pool.get_connection
+    monkeypatch.setattr(
+        client.connection_pool,
+        "get_connection",
+        lambda *args, **kw: taken.append(args) or get_connection(*args, **kw),
+    )
+    hits, source = run(session, GeoIndex(client), cards=cards, **kwargs)
+    assert source == "redis"
+    assert [hit.facility.id for hit in hits] == [hit.facility.id for hit in expected]
+    assert taken == []
+
+
+def test_a_card_is_decided_once_per_request(app, session, client):
+    near = [make_facility(session, *north_of(*CENTRE, metres)).id for metres in (50.0, 60.0)]
+    cards = CardStore(client)
+    with counting_sql(app) as statements:
+        first = cards.cards(session, near)
+        again = cards.cards(session, near)
+    assert set(first) == set(again) == set(near)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
 
 
 # --- the property: both paths against brute force -----------------------------------------------

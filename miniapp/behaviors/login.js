@@ -1,7 +1,7 @@
-// Login when it is needed, as pages/facility does it: say why, show the privacy guide first when WeChat still
-// needs the user's agreement, then wx.login → /auth/wechat, then carry on with what the user was doing
-// (the page's afterLogin()). What was typed stays in the form. Shared by the 救助, 慈善 and 实名信息 subpackages,
-// and by the login cards of 时间银行 and 工作台 (<login-gate>, <worker-gate>: 微信登录 taps startLogin).
+// Login when it is needed: say why, show the privacy guide first when WeChat still needs the user's agreement,
+// then wx.login → /auth/wechat, then carry on with what the user was doing (the page's afterLogin()). What was
+// typed stays in the form. Shared by 场所详情 (纠错), the 救助, 慈善 and 实名信息 subpackages, and by the login
+// cards of 时间银行 and 工作台 (<login-gate>, <worker-gate>: 微信登录 taps startLogin).
 // afterPrivacy(next) is the same privacy step on its own, for a page that sends personal data while already
 // logged in (the real-name form): WeChat asks for the agreement again when the guide has changed.
 // The page puts <privacy-sheet wx:if="{{privacyVisible}}" bindagree="onAgreePrivacy" binddisagree="onDisagreePrivacy" />.

@@ -1,13 +1,14 @@
 // 服务详情: one facility — hours by weekday, services, accessibility, room and how old that figure is, phone
 // (tap to call), 导航 (wx.openLocation), and 纠错: a resident's correction, which needs login.
 const careMode = require('../../behaviors/care-mode');
-const auth = require('../../services/auth');
+const login = require('../../behaviors/login');
 const facilities = require('../../services/facilities');
 const { isLoggedIn, showError } = require('../../utils/request');
 const shelterCache = require('../../utils/shelter-cache');
 
 const WEEKDAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const MESSAGE_MAX = 500; // as SuggestionCreateSchema
+const LOGIN_REASON = '提交纠错需要先用微信登录。登录后会自动提交，您填写的内容会保留。';
 
 const KINDS = [
   { key: 'wrong_phone', label: '电话不对' },
@@ -37,7 +38,7 @@ function fieldErrorsOf(err) {
 }
 
 Component({
-  behaviors: [careMode],
+  behaviors: [careMode, login],
 
   data: {
     id: null,
@@ -55,13 +56,6 @@ Component({
     fieldErrors: {},
     submitting: false,
     submitted: false,
-    privacyVisible: false,
-  },
-
-  lifetimes: {
-    created() {
-      this._loginAfterAgree = false;
-    },
   },
 
   methods: {
@@ -131,7 +125,7 @@ Component({
     },
 
     async submitSuggestion() {
-      if (this.data.submitting) return;
+      if (this.data.submitting || this.data.loggingIn) return;
       const { kind } = this.data;
       const message = (this.data.message || '').trim();
       const errors = validate({ kind, message });
@@ -140,7 +134,7 @@ Component({
         return;
       }
       if (!isLoggedIn()) {
-        this.askLogin();
+        this.askLogin(LOGIN_REASON);
         return;
       }
       this.setData({ submitting: true, fieldErrors: {} });
@@ -150,7 +144,7 @@ Component({
         wx.showToast({ title: '已提交，谢谢您', icon: 'success' });
       } catch (err) {
         if (err.statusCode === 401) {
-          this.askLogin();
+          this.askLogin(LOGIN_REASON);
         } else {
           if (err.statusCode === 422) this.setData({ fieldErrors: fieldErrorsOf(err) });
           showError(err);
@@ -160,65 +154,9 @@ Component({
       }
     },
 
-    // ---- login, as 我的 does it: the privacy guide first, then wx.login; what was typed is kept ----
-
-    askLogin() {
-      wx.showModal({
-        title: '需要登录',
-        content: '提交纠错需要先用微信登录。登录后会自动提交，您填写的内容会保留。',
-        confirmText: '微信登录',
-        cancelText: '取消',
-        success: (res) => {
-          if (res.confirm) this.startLogin();
-        },
-      });
-    },
-
-    startLogin() {
-      if (typeof wx.getPrivacySetting !== 'function') {
-        this.login();
-        return;
-      }
-      wx.getPrivacySetting({
-        success: (res) => {
-          if (res.needAuthorization) {
-            this._loginAfterAgree = true;
-            this.setData({ privacyVisible: true });
-          } else {
-            this.login();
-          }
-        },
-        fail: () => this.login(),
-      });
-    },
-
-    async login() {
-      this.setData({ submitting: true });
-      try {
-        await auth.loginWithWechat();
-      } catch (err) {
-        this.setData({ submitting: false });
-        showError(err);
-        return;
-      }
-      this.setData({ submitting: false });
-      await this.submitSuggestion();
-    },
-
-    onAgreePrivacy() {
-      this.setData({ privacyVisible: false });
-      if (this._loginAfterAgree) {
-        this._loginAfterAgree = false;
-        this.login();
-      }
-    },
-
-    onDisagreePrivacy() {
-      this.setData({ privacyVisible: false });
-      if (this._loginAfterAgree) {
-        this._loginAfterAgree = false;
-        wx.showToast({ title: '需要同意隐私保护指引后才能登录', icon: 'none', duration: 3000 });
-      }
+    /** After login (behaviors/login): the correction that needed it, with what was typed. */
+    afterLogin() {
+      return this.submitSuggestion();
     },
   },
 });

@@ -6,6 +6,7 @@
 // - Without the position (refused, switched off, privacy guide not agreed): a region picker from /regions and
 //   the facilities of the chosen region, plus a way to turn location on. Never a dead end.
 const careMode = require('../../behaviors/care-mode');
+const locationPrivacy = require('../../behaviors/location-privacy');
 const facilities = require('../../services/facilities');
 const { listRegions } = require('../../services/regions');
 const location = require('../../utils/location');
@@ -64,7 +65,7 @@ function markersOf(items) {
 }
 
 Component({
-  behaviors: [careMode],
+  behaviors: [careMode, locationPrivacy],
 
   data: {
     // loading | nearby | offline | error | region
@@ -96,7 +97,6 @@ Component({
     regionMore: false,
     regionLoading: false,
     regionError: '',
-    privacyVisible: false,
   },
 
   lifetimes: {
@@ -106,7 +106,6 @@ Component({
       this._regionFloor = 0;
       this._regionPage = 1;
       this._path = [];
-      this._privacyResolves = [];
     },
   },
 
@@ -358,29 +357,6 @@ Component({
       const granted = await location.openSetting();
       if (granted) return this.locate();
       return null;
-    },
-
-    // ---- the privacy guide (wx.getLocation asks for it the first time) ----
-
-    listenForPrivacy() {
-      if (typeof wx.onNeedPrivacyAuthorization !== 'function') return;
-      wx.onNeedPrivacyAuthorization((resolve) => {
-        this._privacyResolves.push(resolve);
-        this.setData({ privacyVisible: true });
-      });
-    },
-
-    onAgreePrivacy(e) {
-      this.settlePrivacy({ buttonId: (e && e.detail && e.detail.buttonId) || 'agree-privacy', event: 'agree' });
-    },
-
-    onDisagreePrivacy() {
-      this.settlePrivacy({ event: 'disagree' });
-    },
-
-    settlePrivacy(answer) {
-      this._privacyResolves.splice(0).forEach((resolve) => resolve(answer));
-      this.setData({ privacyVisible: false });
     },
   },
 });

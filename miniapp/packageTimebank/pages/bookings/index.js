@@ -4,8 +4,8 @@
 // agreed) or the server finds the phone too far (422 errors.json.lat), the page asks for the 6-digit code
 // the site's worker shows instead, with the reason in words.
 const careMode = require('../../../behaviors/care-mode');
+const locationPrivacy = require('../../../behaviors/location-privacy');
 const needsLogin = require('../../behaviors/needs-login');
-const locationPrivacy = require('../../behaviors/location-privacy');
 const timebank = require('../../services/timebank');
 const tb = require('../../utils/timebank');
 const location = require('../../../utils/location');

@@ -2,8 +2,8 @@
 // With the phone's position (wx.getLocation gcj02, asked here because the user came for it) the nearest come
 // first; without it (refused, switched off, privacy guide not agreed) the user picks a region instead.
 const careMode = require('../../../behaviors/care-mode');
+const locationPrivacy = require('../../../behaviors/location-privacy');
 const needsLogin = require('../../behaviors/needs-login');
-const locationPrivacy = require('../../behaviors/location-privacy');
 const timebank = require('../../services/timebank');
 const tb = require('../../utils/timebank');
 const location = require('../../../utils/location');

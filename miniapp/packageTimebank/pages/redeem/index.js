@@ -3,6 +3,7 @@
 // in a box with the available hours updated. The form is checked on the phone with the server's rules and
 // sent with an Idempotency-Key made once per form. Below it: my requests, which I can cancel while held.
 const careMode = require('../../../behaviors/care-mode');
+const hoursForm = require('../../behaviors/hours-form');
 const needsLogin = require('../../behaviors/needs-login');
 const timebank = require('../../services/timebank');
 const tb = require('../../utils/timebank');
@@ -24,7 +25,7 @@ const FIELDS = {
 const EMPTY_FORM = { service: '', wantedOn: '', hours: '', forFamily: false, recipientName: '', recipientRelation: '', note: '' };
 
 Component({
-  behaviors: [careMode, needsLogin],
+  behaviors: [careMode, needsLogin, hoursForm],
 
   data: Object.assign(
     {
@@ -37,21 +38,11 @@ Component({
       regionCode: '',
       regionName: '',
       regionOpen: false,
-      fieldErrors: {},
-      submitting: false,
-      notice: null, // {kind, title, text}
       requests: [],
       requestNotices: {},
     },
     EMPTY_FORM,
   ),
-
-  lifetimes: {
-    created() {
-      this._key = tb.newIdempotencyKey();
-      this._busy = false;
-    },
-  },
 
   methods: {
     onLoad() {
@@ -97,11 +88,6 @@ Component({
     },
 
     // ---- the form ----
-
-    onInput(e) {
-      const field = e.currentTarget.dataset.field;
-      this.setData({ [field]: e.detail.value, [`fieldErrors.${field}`]: '' });
-    },
 
     onServiceTap(e) {
       this.setData({ service: e.currentTarget.dataset.key, 'fieldErrors.service': '' });
@@ -152,43 +138,24 @@ Component({
       }
       if (!form.forFamily) Object.assign(form, { recipientName: '', recipientRelation: '' });
       form.minutes = minutes;
-      this._busy = true;
-      this.setData({ submitting: true, fieldErrors: {}, notice: null });
-      try {
-        await timebank.redeem(form, this._key);
-        this._key = tb.newIdempotencyKey(); // the next request is another one
-        this.setData(
-          Object.assign({}, EMPTY_FORM, {
-            notice: {
-              kind: 'ok',
-              title: '申请已提交',
-              text: `已为您预留 ${tb.hoursText(minutes)}。工作人员安排好后会联系您；服务完成后才会扣除，取消申请时间会退回。`,
-            },
-          }),
-        );
-        wx.showToast({ title: '申请已提交', icon: 'success' });
-        this.loadBalance();
-        this.loadRequests();
-      } catch (err) {
-        this.failed(err);
-      } finally {
-        this._busy = false;
-        this.setData({ submitting: false });
-      }
+      await this.sendForm({
+        send: (key) => timebank.redeem(form, key),
+        emptyForm: EMPTY_FORM,
+        title: '申请已提交',
+        text: `已为您预留 ${tb.hoursText(minutes)}。工作人员安排好后会联系您；服务完成后才会扣除，取消申请时间会退回。`,
+        then: () => {
+          this.loadBalance();
+          this.loadRequests();
+        },
+      });
     },
 
     failed(err) {
-      if (this.sessionEnded(err)) return;
+      if (this.sessionEnded(err) || this.showFieldErrors(err, FIELDS)) return;
       if (err.statusCode === 409) {
         const available = err.data && err.data.available_minutes;
         if (typeof available === 'number') this.setData({ availableText: tb.hoursText(available) });
         this.setData({ notice: { kind: 'error', title: '时间不够', text: err.message } });
-        return;
-      }
-      if (err.statusCode === 422) {
-        const mapped = tb.fieldErrorsOf(err, FIELDS);
-        this.setData({ fieldErrors: mapped.fields });
-        if (mapped.other) this.setData({ notice: { kind: 'error', title: '请检查填写的内容', text: mapped.other } });
         return;
       }
       showError(err);

@@ -3,6 +3,7 @@
 // 11-digit mobile, a name, whole half hours), confirmed in a dialog (a transfer cannot be undone), and sent
 // with an Idempotency-Key made once per form, so a retry never gives twice.
 const careMode = require('../../../behaviors/care-mode');
+const hoursForm = require('../../behaviors/hours-form');
 const needsLogin = require('../../behaviors/needs-login');
 const timebank = require('../../services/timebank');
 const tb = require('../../utils/timebank');
@@ -13,26 +14,16 @@ const FIELDS = { phone: 'phone', real_name: 'realName', minutes: 'hours', relati
 const EMPTY_FORM = { phone: '', realName: '', hours: '', relation: '' };
 
 Component({
-  behaviors: [careMode, needsLogin],
+  behaviors: [careMode, needsLogin, hoursForm],
 
   data: Object.assign(
     {
       balanceText: '',
       relations: tb.RELATIONS,
       nameMax: tb.LIMITS.nameMax,
-      fieldErrors: {},
-      submitting: false,
-      notice: null, // {kind: 'ok' | 'error', title, text}
     },
     EMPTY_FORM,
   ),
-
-  lifetimes: {
-    created() {
-      this._key = tb.newIdempotencyKey();
-      this._busy = false;
-    },
-  },
 
   methods: {
     onLoad() {
@@ -47,11 +38,6 @@ Component({
       } catch (err) {
         if (!this.sessionEnded(err)) this.setData({ balanceText: '' });
       }
-    },
-
-    onInput(e) {
-      const field = e.currentTarget.dataset.field;
-      this.setData({ [field]: e.detail.value, [`fieldErrors.${field}`]: '' });
     },
 
     onRelationTap(e) {
@@ -84,39 +70,18 @@ Component({
       });
     },
 
-    async send(form) {
-      this._busy = true;
-      this.setData({ submitting: true, fieldErrors: {}, notice: null });
-      try {
-        await timebank.transfer(form, this._key);
-        this._key = tb.newIdempotencyKey(); // the next gift is another one
-        this.setData(
-          Object.assign({}, EMPTY_FORM, {
-            notice: {
-              kind: 'ok',
-              title: '转赠成功',
-              text: `已把 ${tb.hoursText(form.minutes)}转赠给 ${form.realName}。对方会收到通知，可以用这些时间申请养老服务。`,
-            },
-          }),
-        );
-        wx.showToast({ title: '转赠成功', icon: 'success' });
-        this.load();
-      } catch (err) {
-        this.failed(err);
-      } finally {
-        this._busy = false;
-        this.setData({ submitting: false });
-      }
+    send(form) {
+      return this.sendForm({
+        send: (key) => timebank.transfer(form, key),
+        emptyForm: EMPTY_FORM,
+        title: '转赠成功',
+        text: `已把 ${tb.hoursText(form.minutes)}转赠给 ${form.realName}。对方会收到通知，可以用这些时间申请养老服务。`,
+        then: () => this.load(),
+      });
     },
 
     failed(err) {
-      if (this.sessionEnded(err)) return;
-      if (err.statusCode === 422) {
-        const mapped = tb.fieldErrorsOf(err, FIELDS);
-        this.setData({ fieldErrors: mapped.fields });
-        if (mapped.other) this.setData({ notice: { kind: 'error', title: '请检查填写的内容', text: mapped.other } });
-        return;
-      }
+      if (this.sessionEnded(err) || this.showFieldErrors(err, FIELDS)) return;
       if (err.statusCode === 409) {
         const available = err.data && err.data.available_minutes;
         if (err.error === 'insufficient_balance' && typeof available === 'number') {

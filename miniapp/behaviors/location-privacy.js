@@ -1,5 +1,6 @@
-// For pages that call wx.getLocation: WeChat asks for the privacy guide through wx.onNeedPrivacyAuthorization
-// the first time; the page shows <privacy-sheet> and answers WeChat with the user's choice. The page puts
+// For pages that call wx.getLocation (找服务, and the time bank's 找志愿服务 and 我的预约): WeChat asks for the
+// privacy guide through wx.onNeedPrivacyAuthorization the first time; the page shows <privacy-sheet> and answers
+// WeChat with the user's choice. The page calls listenForPrivacy() in onLoad and onShow, and puts
 // `<privacy-sheet wx:if="{{privacyVisible}}" bindagree="onAgreePrivacy" binddisagree="onDisagreePrivacy" />`.
 module.exports = Behavior({
   data: {
@@ -8,7 +9,7 @@ module.exports = Behavior({
 
   lifetimes: {
     created() {
-      this._privacyResolves = [];
+      this._privacyResolves = []; // WeChat's pending privacy API calls, answered together
     },
   },
 

@@ -3,7 +3,7 @@
 // documents through wx.chooseMedia + wx.uploadFile with progress (res.data a string); the subscribe-message
 // request on 提交 — accepted, declined or failed, the application is submitted all the same; and the server's 422,
 // every problem at once, back on its field and its step.
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap, usePage } = require('./helpers/pages');
 const fx = require('./fixtures/assistance');
 const config = require('../config');
 const handoff = require('../packageAssistance/utils/handoff');
@@ -13,7 +13,6 @@ const ok = (data, statusCode = 200) => ({ statusCode, data });
 const TOKENS = { access_token: 'access-1', refresh_token: 'refresh-1' };
 const BASE = '/assistance/applications';
 
-let pageId;
 let comp;
 
 /**
@@ -87,10 +86,6 @@ function uploadsLikeTheServer(state, extra = {}) {
   };
 }
 
-const tap = async (node, rounds = 10) => {
-  node.dispatchEvent('tap');
-  await settle(rounds);
-};
 const type = async (node, value) => {
   node.dispatchEvent('input', { detail: { value } });
   await settle(2);
@@ -106,10 +101,14 @@ const stepTitle = () => text(one('.step-title'));
 const removable = () => comp.data.form.members.map((_, i) => Boolean(one(`.member-${i} .remove-member`)));
 const sent = (method, suffix) => fake.requests.filter((r) => r.method === method && r.url.endsWith(suffix));
 
+const page = usePage('packageAssistance/pages/apply/index', 'assistance-apply', {
+  before() {
+    fake.respond = server();
+  },
+});
+
 async function open(options = { program: 'dibao' }) {
-  comp = render(pageId);
-  await comp.instance.onLoad(options);
-  await settle(10);
+  comp = await page.open(options);
 }
 
 /** Steps 1 and 2 for two elders; leaves the page on step 3. */
@@ -146,24 +145,14 @@ async function uploadOne(kindIndex = 0) {
   await tap(all('.take-photo')[kindIndex], 12);
 }
 
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageAssistance/pages/apply/index', 'assistance-apply');
-});
-
 let templates;
 beforeEach(() => {
-  fake.reset();
-  fake.respond = server();
-  launchApp();
   templates = config.subscribeTemplates.assistance;
   config.subscribeTemplates.assistance = [];
 });
 
 afterEach(() => {
   config.subscribeTemplates.assistance = templates;
-  if (comp) comp.detach();
-  comp = null;
 });
 
 describe('the steps, checked on the phone', () => {

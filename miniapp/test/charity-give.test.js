@@ -1,10 +1,9 @@
 // 登记捐赠 (packageCharity/pages/give): the form, its rules on the phone, the server's 422 on the fields, and
 // above all: one gift is logged once, however often the button is tapped or the request retried.
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { launchApp, settle, text, tap, usePage } = require('./helpers/pages');
 const { campaign, gift, problem } = require('./fixtures/charity');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const ok = (data, statusCode = 200) => ({ statusCode, data });
@@ -45,16 +44,16 @@ function server({ item = campaign(), donate, units = [] } = {}) {
 const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/charity/donations'));
 const keyOf = (req) => req.header['Idempotency-Key'];
 
+const page = usePage('packageCharity/pages/give/index', 'charity-give', {
+  before() {
+    fake.respond = server();
+  },
+});
+
 async function open(campaignId = 2) {
-  comp = render(pageId);
-  await comp.instance.onLoad({ campaign_id: String(campaignId) });
-  await settle(10);
+  comp = await page.open({ campaign_id: String(campaignId) });
 }
 
-const tap = async (node, rounds = 10) => {
-  node.dispatchEvent('tap');
-  await settle(rounds);
-};
 const type = async (selector, value) => {
   comp.querySelector(selector).dispatchEvent('input', { detail: { value } });
   await settle(2);
@@ -65,22 +64,6 @@ async function fillMoney({ amount = '100.5', channel = '微信' } = {}) {
   await type('.amount-input', amount);
   if (channel) await tap(option('.channel-option', channel), 2);
 }
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageCharity/pages/give/index', 'charity-give');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('登记捐赠: the form', () => {
   test('shows the campaign, says no payment is taken here, and offers money or goods', async () => {

@@ -1,9 +1,8 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { launchApp, settle, text, tap, usePage } = require('./helpers/pages');
 const { facility, shelter } = require('./fixtures/facilities');
 const shelterCache = require('../utils/shelter-cache');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const ok = (data) => ({ statusCode: 200, data });
@@ -32,10 +31,14 @@ function server({ item = facility(), suggest } = {}) {
   };
 }
 
+const page = usePage('pages/facility/index', 'facility-page', {
+  before() {
+    fake.respond = server();
+  },
+});
+
 async function open(id = 101) {
-  comp = render(pageId);
-  await comp.instance.onLoad({ id: String(id) });
-  await settle(10);
+  comp = await page.open({ id: String(id) });
 }
 
 const all = (selector) => comp.querySelectorAll(selector).map(text);
@@ -43,10 +46,6 @@ const all = (selector) => comp.querySelectorAll(selector).map(text);
 const rows = (section) => {
   const values = all(`${section} .row-value`);
   return all(`${section} .row-label`).map((label, i) => `${label} ${values[i]}`);
-};
-const tap = async (node, rounds = 10) => {
-  node.dispatchEvent('tap');
-  await settle(rounds);
 };
 const suggestions = () => fake.requestsTo('/facilities/101/suggestions');
 
@@ -56,22 +55,6 @@ async function fillForm({ kind = '电话不对', message = '电话打不通，�
   comp.querySelector('.message-input').dispatchEvent('input', { detail: { value: message } });
   await settle();
 }
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('pages/facility/index', 'facility-page');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('服务详情', () => {
   test('shows hours by weekday, services, accessibility in words, and the room with how old it is', async () => {

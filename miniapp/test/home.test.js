@@ -1,30 +1,16 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { launchApp, render, settle, text, usePage } = require('./helpers/pages');
 const { TYPHOON } = require('./fixtures/facilities');
 
 const fake = global.fakeWx;
-let homeId;
 let comp;
 
-beforeAll(() => {
-  launchApp();
-  homeId = loadPage('pages/home/index', 'home-page');
-});
-
-beforeEach(() => {
-  fake.reset();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
+const page = usePage('pages/home/index', 'home-page');
 
 const rootClass = () => comp.querySelector('.page').dom.className;
 
 describe('首页', () => {
   test('shows the title, the four services with a description each, and the 96345 hotline', () => {
-    comp = render(homeId);
+    comp = page.render();
 
     expect(text(comp.querySelector('.title'))).toBe('衢州民政');
     expect(comp.querySelectorAll('.entry')).toHaveLength(4);
@@ -37,7 +23,7 @@ describe('首页', () => {
   });
 
   test('tapping the hotline calls 96345', async () => {
-    comp = render(homeId);
+    comp = page.render();
 
     comp.querySelector('.hotline').dispatchEvent('tap');
     await settle();
@@ -47,7 +33,7 @@ describe('首页', () => {
   });
 
   test('the four entries open their pages: 救助申请, 找服务, 时间银行 and 慈善捐赠', async () => {
-    comp = render(homeId);
+    comp = page.render();
 
     comp.querySelectorAll('.entry').forEach((entry) => entry.dispatchEvent('tap'));
     await settle();
@@ -62,7 +48,7 @@ describe('首页', () => {
   });
 
   test('the 关怀模式 row toggles the care class, and the choice is saved', async () => {
-    comp = render(homeId);
+    comp = page.render();
     expect(comp.data.careMode).toBe(false);
     expect(rootClass()).not.toMatch(/--care\b/);
 
@@ -81,7 +67,7 @@ describe('首页', () => {
   });
 
   test('the switch itself sets the mode from its value, without the row toggling it back', async () => {
-    comp = render(homeId);
+    comp = page.render();
     const sw = comp.querySelector('.care-switch');
 
     sw.dispatchEvent('tap', { bubbles: true }); // caught by the switch: the row must not flip the mode
@@ -98,8 +84,8 @@ describe('首页', () => {
   test('a saved choice is in force from the first render, and a change reaches other open pages', async () => {
     fake.storage.careMode = true;
     launchApp();
-    comp = render(homeId);
-    const other = render(homeId);
+    comp = page.render();
+    const other = render(page.id);
 
     expect(rootClass()).toMatch(/--care\b/);
 
@@ -115,7 +101,7 @@ describe('首页 emergency banner', () => {
   const active = () => fake.requestsTo('/emergencies/active');
 
   async function show() {
-    comp = render(homeId);
+    comp = page.render();
     comp.instance.onLoad({});
     await comp.instance.onShow();
     await settle();

@@ -1,7 +1,6 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, usePage } = require('./helpers/pages');
 
 const fake = global.fakeWx;
-let meId;
 let comp;
 
 const ME = {
@@ -30,28 +29,18 @@ function server({ me = ME } = {}) {
   };
 }
 
+const page = usePage('pages/me/index', 'me-page', {
+  before() {
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(meId);
+  comp = page.render();
   comp.instance.onLoad({});
   await comp.instance.onShow();
   await settle();
 }
-
-beforeAll(() => {
-  launchApp();
-  meId = loadPage('pages/me/index', 'me-page');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('我的', () => {
   test('without a token it shows the login button and asks the server nothing', async () => {

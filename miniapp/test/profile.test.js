@@ -5,11 +5,10 @@
 // 使用微信绑定的手机号: the code of a getPhoneNumber tap goes to POST /me/phone, which answers the profile.
 const fs = require('fs');
 const path = require('path');
-const { ROOT, launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { ROOT, launchApp, settle, text, tap, usePage } = require('./helpers/pages');
 const pf = require('../packageMe/utils/profile-form');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const ok = (data, statusCode = 200) => ({ statusCode, data });
@@ -93,16 +92,17 @@ const patches = () => fake.requests.filter((r) => r.url.endsWith('/me') && r.met
 const phoneCodes = () => fake.requestsTo('/me/phone');
 const one = (selector) => comp.querySelector(selector);
 
+const page = usePage('packageMe/pages/profile/index', 'profile-page', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(20);
+  comp = await page.open({}, 20);
 }
 
-const tap = async (node, rounds = 10) => {
-  node.dispatchEvent('tap');
-  await settle(rounds);
-};
 const type = async (selector, value) => {
   one(selector).dispatchEvent('input', { detail: { value } });
   await settle(2);
@@ -131,23 +131,6 @@ async function fillNewcomer({ name = '王秀英', id = '330881195001010018', pho
   await pickRegion('府山街道');
   await pickRegion('坊门街社区');
 }
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageMe/pages/profile/index', 'profile-page');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('实名信息: the form', () => {
   test('an empty profile shows the four fields, says why they are asked, and offers the counties', async () => {

@@ -1,9 +1,8 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { launchApp, settle, text, tap, usePage } = require('./helpers/pages');
 const { facility, shelter, nearbyAnswer, TYPHOON, REGIONS } = require('./fixtures/facilities');
 const shelterCache = require('../utils/shelter-cache');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const ok = (data) => ({ statusCode: 200, data });
@@ -25,35 +24,19 @@ function server({ nearby = nearbyAnswer(), byRegion } = {}) {
   };
 }
 
+const page = usePage('pages/services/index', 'services-page', {
+  before() {
+    fake.respond = server();
+  },
+});
+
 async function open(options = {}) {
-  comp = render(pageId);
-  await comp.instance.onLoad(options);
-  await settle(10);
+  comp = await page.open(options);
 }
 
 const all = (selector) => comp.querySelectorAll(selector).map(text);
 const lastNearby = () => fake.requestsTo('/facilities/nearby').slice(-1)[0];
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(10);
-};
 const chip = (label) => comp.querySelectorAll('.chip').find((c) => text(c).replace('✓ ', '') === label);
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('pages/services/index', 'services-page');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('找服务 with the position', () => {
   test('asks for the gcj02 position and lists the nearest places with distance, open state, room and the demo tag', async () => {
@@ -297,7 +280,7 @@ describe('找服务 and the privacy guide', () => {
   test('the first wx.getLocation shows the privacy guide; agreeing lets the position through', async () => {
     fake.locationNeedsPrivacy = true;
 
-    comp = render(pageId);
+    comp = page.render();
     const loading = comp.instance.onLoad({});
     await settle(10);
     expect(sheet()).toBeTruthy();
@@ -313,7 +296,7 @@ describe('找服务 and the privacy guide', () => {
 
   test('refusing the privacy guide leads to the region picker', async () => {
     fake.locationNeedsPrivacy = true;
-    comp = render(pageId);
+    comp = page.render();
     const loading = comp.instance.onLoad({});
     await settle(10);
 

@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { text, tap, usePage } = require('./helpers/pages');
 const { account, problem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 function server(answer = account()) {
@@ -12,34 +11,18 @@ function server(answer = account()) {
   };
 }
 
+const page = usePage('packageTimebank/pages/account/index', 'timebank-account', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(10);
+  comp = await page.open();
 }
 
 const all = (selector) => comp.querySelectorAll(selector).map(text);
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(10);
-};
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/account/index', 'timebank-account');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('我的时间', () => {
   test('shows the balance in hours, and the held, earned, spent and given hours in words', async () => {

@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap: tapAndSettle, usePage } = require('./helpers/pages');
 const { booking, problem, fieldProblem, ok, TOKENS, later } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const FAR = '您离服务地点约 14788 米，需在 500 米内签到；也可以输入签到码。';
@@ -40,40 +39,25 @@ function server({ items = MINE, checkIn, checkOut, cancel } = {}) {
   };
 }
 
+const page = usePage('packageTimebank/pages/bookings/index', 'timebank-bookings', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.location = { latitude: 28.9701, longitude: 118.8738 };
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(15);
+  comp = await page.open({}, 15);
 }
 
-const tap = async (node, rounds = 20) => {
-  node.dispatchEvent('tap');
-  await settle(rounds);
-};
+const tap = (node, rounds = 20) => tapAndSettle(node, rounds);
 const inCard = (id, selector) => comp.querySelector(`.booking-${id} ${selector}`);
 const typeCode = async (value) => {
   comp.querySelector('.code-input').dispatchEvent('input', { detail: { value } });
   await settle();
 };
 const presence = (kind) => fake.requests.filter((r) => r.url.endsWith(kind));
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/bookings/index', 'timebank-bookings');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.location = { latitude: 28.9701, longitude: 118.8738 };
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('我的预约', () => {
   test('lists my bookings with their state in words and the actions each state allows', async () => {

@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { text, tap, usePage } = require('./helpers/pages');
 const { serviceLog, problem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 function server({ logs = [serviceLog(), serviceLog({ id: 12, minutes: 60, description: '上门打扫卫生', served_on: '2026-11-29' })], confirmAnswer } = {}) {
@@ -18,34 +17,21 @@ function server({ logs = [serviceLog(), serviceLog({ id: 12, minutes: 60, descri
   };
 }
 
+const page = usePage('packageTimebank/pages/confirm/index', 'timebank-confirm', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(10);
+  comp = await page.open();
 }
 
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(10);
-};
 const confirms = () => fake.requests.filter((r) => /\/confirm$/.test(r.url));
 
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/confirm/index', 'timebank-confirm');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
 afterEach(() => {
-  if (comp) comp.detach();
   jest.restoreAllMocks();
-  comp = null;
 });
 
 describe('确认服务', () => {

@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { launchApp, settle, text, tap, usePage } = require('./helpers/pages');
 const { volunteer, account, serviceLog, problem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 function server({ me = volunteer(), logs = [] } = {}) {
@@ -16,33 +15,18 @@ function server({ me = volunteer(), logs = [] } = {}) {
   };
 }
 
+const page = usePage('packageTimebank/pages/index/index', 'timebank-index', {
+  before() {
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
+  comp = page.render();
   comp.instance.onLoad({});
   await comp.instance.onShow();
   await settle(10);
 }
-
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(10);
-};
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/index/index', 'timebank-index');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('时间银行 首页', () => {
   test('a volunteer sees the balance in hours, the star level in marks and words, skills and the menu', async () => {

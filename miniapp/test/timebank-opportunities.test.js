@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap: tapAndSettle, usePage } = require('./helpers/pages');
 const { opportunity, REGIONS, problem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const NEARBY = [
@@ -18,37 +17,22 @@ function server({ list = NEARBY } = {}) {
   };
 }
 
+const page = usePage('packageTimebank/pages/opportunities/index', 'timebank-opportunities', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(15);
+  comp = await page.open({}, 15);
 }
 
 const all = (selector) => comp.querySelectorAll(selector).map(text);
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(15);
-};
+const tap = (node, rounds = 15) => tapAndSettle(node, rounds);
 const searches = () => fake.requestsTo('/timebank/opportunities');
 const last = () => searches().slice(-1)[0];
 const chip = (selector, label) => comp.querySelectorAll(selector).find((c) => text(c).replace('✓ ', '') === label);
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/opportunities/index', 'timebank-opportunities');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('找志愿服务 near me', () => {
   test('asks for the gcj02 position and lists the nearest slots with time, place, distance and places left', async () => {
@@ -149,7 +133,7 @@ describe('找志愿服务 without the position', () => {
 
   test('the privacy guide is asked before the first position; refusing it leads to regions', async () => {
     fake.locationNeedsPrivacy = true;
-    comp = render(pageId);
+    comp = page.render();
     const loading = comp.instance.onLoad({});
     await settle(5);
 

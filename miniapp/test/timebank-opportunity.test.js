@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap: tapAndSettle, usePage } = require('./helpers/pages');
 const { opportunity, booking, problem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 /** GET /opportunities/1, GET /bookings, POST …/bookings and DELETE /bookings/{id}, like the server. */
@@ -28,35 +27,23 @@ function server({ opp = opportunity(), mine = [], bookAnswer, cancelAnswer } = {
   };
 }
 
+const page = usePage('packageTimebank/pages/opportunity/index', 'timebank-opportunity', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open(id = 1) {
-  comp = render(pageId);
-  await comp.instance.onLoad({ id: String(id) });
-  await settle(15);
+  comp = await page.open({ id: String(id) }, 15);
 }
 
-const tap = async (node, rounds = 15) => {
-  node.dispatchEvent('tap');
-  await settle(rounds);
-};
+const tap = (node, rounds = 15) => tapAndSettle(node, rounds);
 const bookings = () => fake.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/opportunities/1/bookings'));
 const deletes = () => fake.requests.filter((r) => r.method === 'DELETE');
 
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/opportunity/index', 'timebank-opportunity');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
 afterEach(() => {
-  if (comp) comp.detach();
   jest.restoreAllMocks();
-  comp = null;
 });
 
 describe('志愿服务详情', () => {

@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap: tapAndSettle, usePage } = require('./helpers/pages');
 const { account, redemption, REGIONS, problem, fieldProblem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const ME = { id: 2, real_name: '李**', region_code: '330802001001', roles: ['resident', 'volunteer'], profile_complete: true };
@@ -24,16 +23,18 @@ function server({ redeem, mine = [redemption(), redemption({ id: 2, service: 'me
   };
 }
 
+const page = usePage('packageTimebank/pages/redeem/index', 'timebank-redeem', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(15);
+  comp = await page.open({}, 15);
 }
 
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(15);
-};
+const tap = (node, rounds = 15) => tapAndSettle(node, rounds);
 const type = async (selector, value) => {
   comp.querySelector(selector).dispatchEvent('input', { detail: { value } });
   await settle();
@@ -52,23 +53,6 @@ async function fill() {
   await type('.place-input', '坊门街12号');
   await type('.hours-input', '1');
 }
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/redeem/index', 'timebank-redeem');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('申请养老服务', () => {
   test('shows the hours available and takes my region from my profile', async () => {

@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap, usePage } = require('./helpers/pages');
 const { volunteer, problem, fieldProblem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 function server({ me = null, register } = {}) {
@@ -15,36 +14,20 @@ function server({ me = null, register } = {}) {
   };
 }
 
+const page = usePage('packageTimebank/pages/register/index', 'timebank-register', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(10);
+  comp = await page.open();
 }
 
 const all = (selector) => comp.querySelectorAll(selector).map(text);
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(10);
-};
 const chip = (label) => comp.querySelectorAll('.skill-chip').find((c) => text(c).replace('✓ ', '') === label);
 const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/timebank/volunteers'));
-
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/register/index', 'timebank-register');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
-afterEach(() => {
-  if (comp) comp.detach();
-  comp = null;
-});
 
 describe('登记志愿者', () => {
   test('shows the eleven services as chips, none chosen, and the two teams', async () => {

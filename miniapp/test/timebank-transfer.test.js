@@ -1,8 +1,7 @@
-const { launchApp, loadPage, render, settle, text } = require('./helpers/pages');
+const { settle, text, tap, usePage } = require('./helpers/pages');
 const { account, problem, fieldProblem, ok, TOKENS } = require('./fixtures/timebank');
 
 const fake = global.fakeWx;
-let pageId;
 let comp;
 
 const NO_MATCH = '没有找到手机号和姓名都相符的已实名用户，请让家人先在小程序完成实名登记。';
@@ -19,16 +18,17 @@ function server({ transfer } = {}) {
   };
 }
 
+const page = usePage('packageTimebank/pages/transfer/index', 'timebank-transfer', {
+  before() {
+    fake.storage.tokens = TOKENS;
+    fake.respond = server();
+  },
+});
+
 async function open() {
-  comp = render(pageId);
-  await comp.instance.onLoad({});
-  await settle(10);
+  comp = await page.open();
 }
 
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle(10);
-};
 const type = async (selector, value) => {
   comp.querySelector(selector).dispatchEvent('input', { detail: { value } });
   await settle();
@@ -41,22 +41,8 @@ const fill = async ({ phone = '138 0000 0001', name = '王建国', hours = '1.5'
 const transfers = () => fake.requestsTo('/timebank/transfers');
 const error = (field) => text(comp.querySelector(`.error-${field}`));
 
-beforeAll(() => {
-  launchApp();
-  pageId = loadPage('packageTimebank/pages/transfer/index', 'timebank-transfer');
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.storage.tokens = TOKENS;
-  fake.respond = server();
-  launchApp();
-});
-
 afterEach(() => {
-  if (comp) comp.detach();
   jest.restoreAllMocks();
-  comp = null;
 });
 
 describe('转赠给家人', () => {

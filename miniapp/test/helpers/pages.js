@@ -36,4 +36,49 @@ async function settle(rounds = 5) {
 
 const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
 
-module.exports = { ROOT, simulate, launchApp, loadPage, render, settle, text };
+/** Taps a node and lets what the tap started run. */
+async function tap(node, rounds = 10) {
+  node.dispatchEvent('tap');
+  await settle(rounds);
+}
+
+/**
+ * The hooks of a test file for one page: the page loaded once; before each test a fresh fake wx, then
+ * `before(fake)` (the file's own storage and server), then app.js launched; after each, the page detached.
+ * Returns { id, comp, render(), open(options, rounds) }: render() and open() keep the page in `comp`, open() after
+ * its onLoad(options) has run and `rounds` of settle().
+ */
+function usePage(page, tagName, { before } = {}) {
+  const fake = global.fakeWx;
+  const used = { id: null, comp: null };
+  used.render = () => {
+    used.comp = render(used.id);
+    return used.comp;
+  };
+  used.open = async (options = {}, rounds = 10) => {
+    const comp = used.render();
+    await comp.instance.onLoad(options);
+    await settle(rounds);
+    return comp;
+  };
+
+  beforeAll(() => {
+    launchApp();
+    used.id = loadPage(page, tagName);
+  });
+
+  beforeEach(() => {
+    fake.reset();
+    if (before) before(fake);
+    launchApp();
+  });
+
+  afterEach(() => {
+    if (used.comp) used.comp.detach();
+    used.comp = null;
+  });
+
+  return used;
+}
+
+module.exports = { ROOT, simulate, launchApp, loadPage, render, settle, text, tap, usePage };

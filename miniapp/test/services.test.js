@@ -1,5 +1,5 @@
 const auth = require('../services/auth');
-const { listRegions } = require('../services/regions');
+const { listRegions, pickerRoot } = require('../services/regions');
 
 const fake = global.fakeWx;
 
@@ -55,5 +55,17 @@ describe('services', () => {
     expect(fake.requests[0].url).toMatch(/\/regions$/);
     expect(fake.requests[0].data).toEqual({ parent: '330800000000' });
     expect(fake.requests[1].data).toEqual({});
+  });
+
+  test('pickerRoot passes through the levels that hold one region, at most three, to the first real choice', async () => {
+    const one = (code) => [{ code, name: code }];
+    const answers = { '': one('33'), 33: one('3308'), 3308: [...one('330802'), ...one('330803')] };
+    fake.respond = (req) => ({ statusCode: 200, data: answers[req.data.parent || ''] });
+    await expect(pickerRoot()).resolves.toEqual({ path: [one('33')[0], one('3308')[0]], children: answers['3308'] });
+
+    fake.respond = (req) => ({ statusCode: 200, data: one(`${req.data.parent || ''}9`) });
+    const { path, children } = await pickerRoot();
+    expect(path.map((r) => r.code)).toEqual(['9', '99', '999']);
+    expect(children).toEqual(one('9999'));
   });
 });

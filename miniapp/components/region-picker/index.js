@@ -4,9 +4,7 @@
 // Shared by the time bank (packageTimebank: where to serve, where care is wanted) and the real-name form
 // (packageMe: 所在社区), so it lives in the main package.
 const careMode = require('../../behaviors/care-mode');
-const { listRegions } = require('../../services/regions');
-
-const MAX_PASS_THROUGH = 3;
+const { listRegions, pickerRoot } = require('../../services/regions');
 
 Component({
   behaviors: [careMode],
@@ -33,12 +31,7 @@ Component({
     async loadRoot() {
       this.setData({ loading: true, errorText: '' });
       try {
-        const path = [];
-        let children = await listRegions();
-        while (children.length === 1 && path.length < MAX_PASS_THROUGH) {
-          path.push(children[0]);
-          children = await listRegions(children[0].code);
-        }
+        const { path, children } = await pickerRoot();
         // Going up stops at the last level passed through (e.g. 衢州市).
         this._floor = path.length;
         this._path = path;

@@ -8,7 +8,7 @@
 const careMode = require('../../behaviors/care-mode');
 const locationPrivacy = require('../../behaviors/location-privacy');
 const facilities = require('../../services/facilities');
-const { listRegions } = require('../../services/regions');
+const { listRegions, pickerRoot } = require('../../services/regions');
 const location = require('../../utils/location');
 const shelterCache = require('../../utils/shelter-cache');
 
@@ -16,8 +16,6 @@ const DETAIL_URL = '/pages/facility/index';
 const DEFAULT_RADIUS_M = 5000;
 const WIDE_RADIUS_M = 20000;
 const REGION_PAGE_SIZE = 20;
-// Levels with a single region (the province, the demo city) are passed through to the first real choice.
-const MAX_PASS_THROUGH = 3;
 
 const TYPE_CHIPS = [
   { key: '', label: '全部' },
@@ -247,12 +245,7 @@ Component({
     async loadRegionRoot() {
       this.setData({ regionLoading: true, regionError: '', regionItems: [], regionOffline: false });
       try {
-        const path = [];
-        let children = await listRegions();
-        while (children.length === 1 && path.length < MAX_PASS_THROUGH) {
-          path.push(children[0]);
-          children = await listRegions(children[0].code);
-        }
+        const { path, children } = await pickerRoot();
         // The levels passed through are not offered again: going up stops at the last one (e.g. 衢州市).
         this._regionFloor = path.length;
         this._path = path;
